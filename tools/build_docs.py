@@ -1,0 +1,50 @@
+"""Build what Quarto would, where Quarto cannot be installed: README.md and HTML pages.
+
+    python tools/build_docs.py          # README.md from nbs/index.ipynb
+    python tools/build_docs.py --html   # also _docs/*.html, one page per notebook
+
+It runs nbdev's own notebook processing (`proc_nbs`: directives, hidden cells, show_doc,
+front matter) into `_proc/`, then nbconvert turns the processed notebooks into Markdown / HTML.
+With Quarto installed, `nbdev_readme` and `nbdev_docs` do the same job and render the real site.
+"""
+import argparse, re
+from pathlib import Path
+
+import yaml
+from nbconvert import HTMLExporter, MarkdownExporter
+from nbdev.config import get_config
+from nbdev.serve import proc_nbs
+import nbformat
+
+def front_matter_to_markdown(body: str) -> str:
+    "Replace Quarto's YAML front matter with a Markdown title and description."
+    match = re.match(r'^\s*---\n(.*?)\n---\n', body, re.S)
+    if not match: return body
+    meta = yaml.safe_load(match.group(1)) or {}
+    head = f"# {meta.get('title', '')}\n\n" + (f"> {meta['description']}\n\n" if meta.get('description') else '')
+    return head + body[match.end():].lstrip()
+
+def convert(nb_path: Path, exporter) -> str:
+    "The notebook at `nb_path` converted by `exporter`, front matter turned into Markdown."
+    nb = nbformat.read(nb_path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == 'raw': cell.cell_type, cell.source = 'markdown', front_matter_to_markdown(cell.source)
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--html', action='store_true', help='also write _docs/*.html')
+    args = parser.parse_args()
+    cfg = get_config()
+    cache = proc_nbs(force=True, n_workers=1)
+    readme = convert(cache/cfg.readme_nb, MarkdownExporter())
+    (cfg.config_path/'README.md').write_text(readme.strip() + '\n')
+    print(f"README.md written from {cfg.readme_nb}")
+    if args.html:
+        out = cfg.config_path/cfg.doc_path.name; out.mkdir(exist_ok=True)
+        for nb in sorted(cache.glob('*.ipynb')):
+            (out/f'{nb.stem}.html').write_text(convert(nb, HTMLExporter()))
+            print(f"{out.name}/{nb.stem}.html")
+
+if __name__ == '__main__': main()
