@@ -4,7 +4,8 @@
     python tools/build_docs.py --html   # also _docs/*.html, one page per notebook
 
 It runs nbdev's own notebook processing (`proc_nbs`: directives, hidden cells, show_doc,
-front matter) into `_proc/`, then nbconvert turns the processed notebooks into Markdown / HTML.
+front matter) into `_proc/`, executes the processed notebooks (they are committed without
+outputs, see settings.ini `clear_all`), then nbconvert turns them into Markdown / HTML.
 With Quarto installed, `nbdev_readme` and `nbdev_docs` do the same job and render the real site.
 """
 import argparse, re
@@ -12,9 +13,16 @@ from pathlib import Path
 
 import yaml
 from nbconvert import HTMLExporter, MarkdownExporter
+from nbconvert.preprocessors import ExecutePreprocessor
 from nbdev.config import get_config
 from nbdev.serve import proc_nbs
 import nbformat
+
+class RespectEvalFalse(ExecutePreprocessor):
+    "Execute a notebook but skip cells marked `#| eval: false`, as Quarto and nbdev_test do."
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == 'code' and re.search(r'^#\|\s*eval:\s*false', cell.source, re.M | re.I): return cell, resources
+        return super().preprocess_cell(cell, resources, index)
 
 def front_matter_to_markdown(body: str) -> str:
     "Replace Quarto's YAML front matter with a Markdown title and description."
@@ -24,9 +32,10 @@ def front_matter_to_markdown(body: str) -> str:
     head = f"# {meta.get('title', '')}\n\n" + (f"> {meta['description']}\n\n" if meta.get('description') else '')
     return head + body[match.end():].lstrip()
 
-def convert(nb_path: Path, exporter) -> str:
-    "The notebook at `nb_path` converted by `exporter`, front matter turned into Markdown."
+def convert(nb_path: Path, exporter, timeout: int = 1200) -> str:
+    "The notebook at `nb_path` executed, then converted by `exporter`, front matter turned into Markdown."
     nb = nbformat.read(nb_path, as_version=4)
+    RespectEvalFalse(timeout=timeout).preprocess(nb, {'metadata': {'path': str(nb_path.parent)}})
     for cell in nb.cells:
         if cell.cell_type == 'raw': cell.cell_type, cell.source = 'markdown', front_matter_to_markdown(cell.source)
     body, _ = exporter.from_notebook_node(nb)
