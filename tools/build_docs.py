@@ -37,6 +37,9 @@ def convert(nb_path: Path, exporter, timeout: int = 1200) -> str:
     nb = nbformat.read(nb_path, as_version=4)
     RespectEvalFalse(timeout=timeout).preprocess(nb, {'metadata': {'path': str(nb_path.parent)}})
     for cell in nb.cells:
+        if cell.cell_type == 'code':  # progress bars and library logs are not part of a page
+            cell.outputs = [o for o in cell.get('outputs', []) if not (o.get('output_type') == 'stream' and o.get('name') == 'stderr')
+                            and 'application/vnd.jupyter.widget-view+json' not in o.get('data', {})]
         if cell.cell_type == 'raw': cell.cell_type, cell.source = 'markdown', front_matter_to_markdown(cell.source)
     body, _ = exporter.from_notebook_node(nb)
     return body
@@ -48,6 +51,8 @@ def main():
     cfg = get_config()
     cache = proc_nbs(force=True, n_workers=1)
     readme = convert(cache/cfg.readme_nb, MarkdownExporter())
+    # README.md sits at the top of the repository: point its relative links into nbs/
+    readme = re.sub(r'\]\((images/|\w+\.ipynb)', r'](nbs/\1', readme)
     (cfg.config_path/'README.md').write_text(readme.strip() + '\n')
     print(f"README.md written from {cfg.readme_nb}")
     if args.html:
