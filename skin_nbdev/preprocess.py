@@ -8,7 +8,7 @@ __all__ = ['synthetic_lesion', 'show_images', 'ImageReadError', 'image_format', 
            'make_test_images', 'apply_clahe', 'RandomMultiplicativeBrightness', 'augmentation_layers', 'check_images',
            'load_image_tf', 'make_dataset', 'images_only']
 
-# %% ../nbs/01_preprocess.ipynb #7e414abc
+# %% ../nbs/01_preprocess.ipynb #13ad562e
 import os, struct, zlib
 from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +22,7 @@ import tensorflow as tf
 import keras
 from keras import ops
 
-# %% ../nbs/01_preprocess.ipynb #7d8023ed
+# %% ../nbs/01_preprocess.ipynb #8c940d65
 def synthetic_lesion(size:tuple[int,int]=(200, 150), # (width, height) in pixels, like OpenCV
                      seed:int=0,                      # different seeds give different lesions
                      contrast:float=1.0,              # below 1: a flatter, low-contrast picture
@@ -41,7 +41,7 @@ def synthetic_lesion(size:tuple[int,int]=(200, 150), # (width, height) in pixels
     picture = picture.mean() + contrast*(picture - picture.mean()) + rng.normal(0, 4, picture.shape)
     return np.clip(picture, 0, 255).astype(np.uint8)
 
-# %% ../nbs/01_preprocess.ipynb #9cbf9b7b
+# %% ../nbs/01_preprocess.ipynb #c7de980e
 def show_images(images,                  # a list or batch of HxWx3 arrays/tensors, 0-255
                 titles:list|None=None,   # one title per image
                 ncols:int=4,             # images per row
@@ -60,7 +60,7 @@ def show_images(images,                  # a list or batch of HxWx3 arrays/tenso
     fig.tight_layout()
     return fig
 
-# %% ../nbs/01_preprocess.ipynb #5c6f15b8
+# %% ../nbs/01_preprocess.ipynb #c01d328b
 class ImageReadError(ValueError):
     "An image file that cannot be used; the message names the file and the problem."
     def __init__(self, path, problem:str):
@@ -68,7 +68,7 @@ class ImageReadError(ValueError):
         super().__init__(f'{self.path}: {problem}')
     def __reduce__(self): return (type(self), (self.path, self.problem))  # survives pickling
 
-# %% ../nbs/01_preprocess.ipynb #79dd15ca
+# %% ../nbs/01_preprocess.ipynb #9e516b8b
 _SIGNATURES = {b'\xff\xd8\xff': 'jpeg', b'\x89PNG\r\n\x1a\n': 'png', b'BM': 'bmp', b'GIF8': 'gif',
                b'II*\x00': 'tiff', b'MM\x00*': 'tiff'}
 
@@ -78,7 +78,7 @@ def image_format(data:bytes, # the file's first bytes (or all of them)
     if data[:4] == b'RIFF' and data[8:12] == b'WEBP': return 'webp'
     return next((kind for magic, kind in _SIGNATURES.items() if data.startswith(magic)), None)
 
-# %% ../nbs/01_preprocess.ipynb #b1c68211
+# %% ../nbs/01_preprocess.ipynb #23744eb5
 _JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 
 def _jpeg_size(data:bytes) -> tuple[int,int]|None:
@@ -104,7 +104,7 @@ def image_header_size(data:bytes, # the file's bytes (the first few KB are enoug
     if kind == 'jpeg': return _jpeg_size(data)
     return None
 
-# %% ../nbs/01_preprocess.ipynb #79ba61fc
+# %% ../nbs/01_preprocess.ipynb #fec58211
 def _png_chunk(kind:bytes, payload:bytes) -> bytes:
     return struct.pack('>I', len(payload)) + kind + payload + struct.pack('>I', zlib.crc32(kind + payload))
 
@@ -115,7 +115,7 @@ def png_header_bytes(width:int, # the width the header claims
     ihdr = struct.pack('>IIBBBBB', width, height, 8, 2, 0, 0, 0)   # 8-bit RGB, no interlace
     return b'\x89PNG\r\n\x1a\n' + _png_chunk(b'IHDR', ihdr) + _png_chunk(b'IEND', b'')
 
-# %% ../nbs/01_preprocess.ipynb #264cb676
+# %% ../nbs/01_preprocess.ipynb #6e6c7e22
 _PNG_IEND = b'IEND\xaeB`\x82'   # the IEND chunk type and its fixed CRC
 
 def looks_truncated(data:bytes, # the whole file
@@ -126,7 +126,7 @@ def looks_truncated(data:bytes, # the whole file
     if kind == 'png': return _PNG_IEND not in data
     return False
 
-# %% ../nbs/01_preprocess.ipynb #f0096cf5
+# %% ../nbs/01_preprocess.ipynb #648e3f4d
 def to_uint8(pixels:np.ndarray, # decoded pixels of any bit depth
              name:str='<image>', # file name for error messages
             )->np.ndarray:       # the same pixels as uint8
@@ -151,7 +151,7 @@ def to_rgb(pixels:np.ndarray, # uint8 pixels as OpenCV decodes them: gray, BGR o
         return np.round(rgb*alpha + 255*(1-alpha)).astype(np.uint8)
     raise ImageReadError(name, f'unsupported pixel layout {pixels.shape}')
 
-# %% ../nbs/01_preprocess.ipynb #20fd748e
+# %% ../nbs/01_preprocess.ipynb #a888ac24
 def resize_image(rgb:np.ndarray,          # HxWx3 uint8 image
                  size:tuple[int,int]|None, # (width, height); None keeps the image as it is
                 )->np.ndarray:
@@ -163,7 +163,7 @@ def resize_image(rgb:np.ndarray,          # HxWx3 uint8 image
     shrinking = width <= rgb.shape[1] and height <= rgb.shape[0]
     return cv2.resize(rgb, (width, height), interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR)
 
-# %% ../nbs/01_preprocess.ipynb #7e8d2165
+# %% ../nbs/01_preprocess.ipynb #e9cb487a
 def decode_image_bytes(data:bytes,                      # the encoded file: JPEG, PNG, BMP, TIFF, WebP...
                        name:str='<bytes>',              # names the source in error messages
                        size:tuple[int,int]|None=None,   # (width, height) to resize to; None keeps the size
@@ -188,7 +188,7 @@ def decode_image_bytes(data:bytes,                      # the encoded file: JPEG
     rgb = resize_image(to_rgb(to_uint8(pixels, name), name), size)
     return apply_clahe(rgb) if clahe else rgb
 
-# %% ../nbs/01_preprocess.ipynb #9347cd9e
+# %% ../nbs/01_preprocess.ipynb #2146f6fa
 def read_image(path,                           # a path to an image file (str or Path)
                size:tuple[int,int]|None=None,  # (width, height) to resize to; None keeps the size
                clahe:bool=False,               # apply `apply_clahe` after resizing
@@ -200,7 +200,7 @@ def read_image(path,                           # a path to an image file (str or
     if not path.is_file(): raise ImageReadError(path, 'not a file (a folder?)')
     return decode_image_bytes(path.read_bytes(), name=str(path), size=size, clahe=clahe, max_pixels=max_pixels)
 
-# %% ../nbs/01_preprocess.ipynb #f0a069c3
+# %% ../nbs/01_preprocess.ipynb #b60f63fb
 def make_test_images(folder, # where to write the files (e.g. a `tempfile.TemporaryDirectory`)
                     )->dict[str,Path]: # kind of file -> its path
     "Write good and deliberately bad image files (synthetic, tiny) for tests."
@@ -219,7 +219,7 @@ def make_test_images(folder, # where to write the files (e.g. a `tempfile.Tempor
     for kind, data in files.items(): paths[kind].write_bytes(data)
     return paths
 
-# %% ../nbs/01_preprocess.ipynb #120e27e6
+# %% ../nbs/01_preprocess.ipynb #b8e92dc7
 def apply_clahe(rgb:np.ndarray,         # uint8 RGB image
                 clip_limit:float=2.0,   # caps the amplification of each grey level (OpenCV's default is 40)
                 tile_grid:int=8,        # the image is equalized in tile_grid x tile_grid tiles
@@ -232,7 +232,7 @@ def apply_clahe(rgb:np.ndarray,         # uint8 RGB image
     lab[..., 0] = clahe.apply(lab[..., 0])
     return cv2.cvtColor(lab, cv2.COLOR_LAB2RGB)
 
-# %% ../nbs/01_preprocess.ipynb #2f1511d1
+# %% ../nbs/01_preprocess.ipynb #c4583e32
 @keras.saving.register_keras_serializable(package='skin_nbdev')
 class RandomMultiplicativeBrightness(keras.layers.Layer):
     "Multiply each image by a random factor in `factor` (like ImageDataGenerator's brightness_range), then clip."
@@ -254,7 +254,7 @@ class RandomMultiplicativeBrightness(keras.layers.Layer):
     def get_config(self):
         return {**super().get_config(), 'factor': self.factor, 'value_range': self.value_range, 'seed': self.seed}
 
-# %% ../nbs/01_preprocess.ipynb #f92136e7
+# %% ../nbs/01_preprocess.ipynb #51d6347f
 def augmentation_layers(seed:int|None=None,                   # makes the random draws reproducible
                         rotation:float=15/360,                 # max rotation as a fraction of a full turn (15 degrees)
                         zoom:float=0.1,                        # max zoom in or out (10%)
@@ -268,7 +268,7 @@ def augmentation_layers(seed:int|None=None,                   # makes the random
         RandomMultiplicativeBrightness(brightness, value_range=(0, 255), seed=seed),
     ], name='augmentation')
 
-# %% ../nbs/01_preprocess.ipynb #33f1bda1
+# %% ../nbs/01_preprocess.ipynb #b6a71bfc
 def check_images(table:pd.DataFrame, # one row per image, with a `path` column
                  path_col:str='path', # the column that holds the paths
                  max_pixels:int=50_000_000, # same limit as `read_image`
@@ -280,7 +280,7 @@ def check_images(table:pd.DataFrame, # one row per image, with a `path` column
     with ThreadPoolExecutor() as pool: errors = list(pool.map(problem, table[path_col]))
     return table.assign(error=errors)[[e is not None for e in errors]]
 
-# %% ../nbs/01_preprocess.ipynb #bb34b770
+# %% ../nbs/01_preprocess.ipynb #4f631756
 def load_image_tf(path:tf.Tensor,               # a scalar string tensor: the image path
                   size:tuple[int,int]=(224, 224), # (width, height)
                   clahe:bool=False,              # apply CLAHE after resizing
@@ -291,12 +291,13 @@ def load_image_tf(path:tf.Tensor,               # a scalar string tensor: the im
     image.set_shape((size[1], size[0], 3))
     return image
 
-# %% ../nbs/01_preprocess.ipynb #88d43f80
+# %% ../nbs/01_preprocess.ipynb #15ca2c8e
 def make_dataset(table:pd.DataFrame,            # one row per image: `path` (absolute) and `label_col` (int)
                  size:tuple[int,int]=(224, 224), # (width, height) of the output images
                  batch_size:int=32,             # images per batch (the last batch may be smaller)
                  training:bool=False,           # shuffle and augment (training split only)
                  clahe:bool=False,              # apply CLAHE when reading
+                 augment:bool|None=None,        # augment when training; None: same as `training`
                  label_col:str|None='label',    # column of integer labels; None yields images only
                  cache:bool|str=True,           # True: in memory; a path: a cache file; False: none
                  shuffle_seed:int=42,           # seed of the shuffle (and of the augmentation)
@@ -314,15 +315,15 @@ def make_dataset(table:pd.DataFrame,            # one row per image: `path` (abs
         ds = tf.data.Dataset.zip(images, tf.data.Dataset.from_tensor_slices(labels.astype(np.int32)))
     if cache is not False: ds = ds.cache('' if cache is True else str(cache))
     if training: ds = ds.shuffle(len(paths), seed=shuffle_seed, reshuffle_each_iteration=True)
-    augment = augmentation_layers(seed=shuffle_seed) if training else None
+    augmenter = augmentation_layers(seed=shuffle_seed) if training and augment is not False else None
     def finish(images, *labels):
         images = tf.cast(images, tf.float32)
-        if augment is not None: images = augment(images, training=True)
+        if augmenter is not None: images = augmenter(images, training=True)
         return (images, *labels) if labels else images
     ds = ds.batch(batch_size).map(finish, num_parallel_calls=tf.data.AUTOTUNE)
     return ds.prefetch(tf.data.AUTOTUNE)
 
-# %% ../nbs/01_preprocess.ipynb #fc9de72e
+# %% ../nbs/01_preprocess.ipynb #9e45c0b2
 def images_only(ds:tf.data.Dataset, # a dataset of (images, labels)
                )->tf.data.Dataset:  # the same dataset without the labels
     "Drop the labels from a dataset of (images, labels), e.g. for `model.predict`."
