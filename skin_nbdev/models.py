@@ -547,8 +547,11 @@ TTA_VIEWS: dict[str, Callable] = {  # name -> a function of an (n, H, W, 3) batc
 def predict_tta(model:keras.Model,  # any classifier taking 0-255 RGB
                 images,             # (n, H, W, 3) batch (array or tensor)
                 tta:bool=True,      # False: the plain output
+                plain=None,         # the model's output on `images` when already computed (saves one pass)
                )->tf.Tensor:        # (n, units) mean output over `TTA_VIEWS`
     "The model's output averaged over the shape-keeping flips of `images` (works inside `tf.function`)."
     images = tf.convert_to_tensor(images, tf.float32)
-    if not tta: return model(images, training=False)
-    return tf.reduce_mean(tf.stack([model(view(images), training=False) for view in TTA_VIEWS.values()]), 0)
+    if plain is None: plain = model(images, training=False)
+    if not tta: return plain
+    return tf.reduce_mean(tf.stack([plain if name == 'identity' else model(view(images), training=False)
+                                    for name, view in TTA_VIEWS.items()]), 0)

@@ -3,6 +3,7 @@
     python tools/build_docs.py          # execute the notebooks, write README.md from index.ipynb
     python tools/build_docs.py --html   # also _docs/*.html, one page per chapter (no Quarto needed)
     python tools/build_docs.py --site   # also the real site with Quarto (`nbdev_docs`), as CI deploys it
+    python tools/build_docs.py --html --only index.ipynb model_card.ipynb   # execute just these (quick checks)
 
 Notebooks are committed without outputs (settings.ini `clear_all`), so that no HAM10000 image
 (CC BY-NC) ever lands in git. This script copies `nbs/` to `_nbs_exec/` (same depth, so relative
@@ -34,11 +35,12 @@ def page_outputs(nb):
                             and 'application/vnd.jupyter.widget-view+json' not in o.get('data', {})]
     return nb
 
-def execute_copy(nbs: Path, target: Path, timeout: int = 1800) -> Path:
-    "Copy `nbs` to `target` and execute every notebook there, in place."
+def execute_copy(nbs: Path, target: Path, timeout: int = 1800, only: list[str] | None = None) -> Path:
+    "Copy `nbs` to `target` and execute every notebook there (or those named in `only`), in place."
     if target.exists(): shutil.rmtree(target)
     shutil.copytree(nbs, target, ignore=shutil.ignore_patterns('.ipynb_checkpoints'))
     for path in sorted(target.glob('*.ipynb')):
+        if only and path.name not in only: continue
         nb = nbformat.read(path, as_version=4)
         RespectEvalFalse(timeout=timeout).preprocess(nb, {'metadata': {'path': str(target)}})
         nbformat.write(page_outputs(nb), path)
@@ -65,9 +67,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--html', action='store_true', help='also write _docs/*.html without Quarto')
     parser.add_argument('--site', action='store_true', help='also render the site with Quarto (nbdev_docs)')
+    parser.add_argument('--only', nargs='+', default=None, metavar='NOTEBOOK',
+                        help='execute only these notebooks (e.g. index.ipynb model_card.ipynb); the others are pages without outputs')
     args = parser.parse_args()
     cfg = get_config()
-    executed = execute_copy(cfg.nbs_path, cfg.config_path/'_nbs_exec')
+    executed = execute_copy(cfg.nbs_path, cfg.config_path/'_nbs_exec', only=args.only)
     cache = proc_nbs(path=str(executed), force=True, n_workers=1)
     readme = convert(cache/cfg.readme_nb, MarkdownExporter())
     readme = re.sub(r'\]\((images/|\w+\.ipynb)', r'](nbs/\1', readme)  # README.md sits one folder up
