@@ -13,9 +13,10 @@ from .data import (BALANCING, DISCLAIMER, METADATA_FILE, DataError, TASKS, atomi
                              load_split, make_split, save_split, split_summary)
 
 # %% auto #0
-__all__ = ['TRAIN_OPTIONS', 'USER_ERRORS', 'cmd_split', 'train_config', 'cmd_train', 'print_headline', 'cmd_evaluate',
-           'ham_metadata', 'print_rows', 'read_images_csv', 'cmd_predict', 'demo_images', 'cmd_run', 'build_parser',
-           'main']
+__all__ = ['TRAIN_OPTIONS', 'APP_HELP', 'APP_MODEL_ENV', 'APP_CULL_AFTER', 'USER_ERRORS', 'cmd_split', 'train_config',
+           'cmd_train', 'print_headline', 'cmd_evaluate', 'cmd_calibrate', 'ham_metadata', 'print_rows',
+           'read_images_csv', 'cmd_predict', 'demo_images', 'cmd_run', 'app_notebook', 'require_voila', 'voila_argv',
+           'cmd_app', 'add_app_arguments', 'build_parser', 'main']
 
 # %% ../nbs/06_cli.ipynb #78cf5e22
 def cmd_split(args:argparse.Namespace)->pd.DataFrame:
@@ -48,6 +49,12 @@ TRAIN_OPTIONS: dict[str, dict] = {  # command-line option -> TrainConfig field, 
     '--protocol': dict(dest='protocol', choices=['lesion', 'seed_leaky'], help="data protocol: ours, or the seed's leaky one (to measure it)"),
     '--clahe': dict(dest='clahe', action='store_const', const=True, help='CLAHE on the L channel'),
     '--no-augment': dict(dest='augment', action='store_const', const=False, help='no data augmentation'),
+    '--augmentation': dict(dest='augmentation', choices=['domain', 'basic'], help="augmentation recipe: for other clinics' pictures (default) or the seed's"),
+    '--augment-strength': dict(dest='augment_strength', type=float, help="scales the 'domain' augmentation's ranges, in (0, 1]"),
+    '--extra-weight': dict(dest='extra_weight', type=int, help='each --extra training row is used this many times per epoch'),
+    '--colour-constancy': dict(dest='colour_constancy', choices=['shades_of_gray'], help='a colour-constancy layer inside the model'),
+    '--extra': dict(dest='extra', nargs='+', metavar='CSV', help="labelled CSVs (evaluate --csv format) whose split=train rows "
+                    "are added to training; their val/test rows are never trained on"),
 }
 
 def train_config(args:argparse.Namespace):
@@ -91,6 +98,22 @@ def cmd_evaluate(args:argparse.Namespace)->dict:
     if result.get('errors'): print(f"{len(result['errors'])} image(s) could not be read: see {Path(args.out)/'metrics.json'}")
     print(f"report: {Path(args.out)/'report.md'}\n{DISCLAIMER}")
     return result
+
+# %% ../nbs/06_cli.ipynb #247aaaaf
+def cmd_calibrate(args:argparse.Namespace)->dict:
+    "Choose a site's operating point on its labelled images and write the site's model file and card into `args.out`."
+    from skin_nbdev.external import calibrate_site
+    from skin_nbdev.models import DEFAULT_MODEL_PATH
+    model = Path(args.model or DEFAULT_MODEL_PATH)
+    card = calibrate_site(args.csv, args.out, model, args.sensitivity, args.recalibrate, args.tta, args.n_boot)
+    site, fit = card['site_calibration'], card['site_calibration']['in_sample']
+    ci = lambda k: f"{fit[k]:.3f} [{fit[k + '_ci'][0]:.3f}, {fit[k + '_ci'][1]:.3f}]" if None not in (fit[k], *fit[k + '_ci']) else 'n/a'
+    print(f"site {Path(args.csv).name}: {site['n_images']} images, {site['n_malignant']} malignant ({site['prevalence']:.1%}), "
+          f"{site['unreadable']} unreadable (skipped)")
+    print(f"threshold {card['threshold']:.3f} (was {site['based_on']['threshold']}): {site['threshold_rule']}")
+    print(f"on these images: AUC {ci('auc')}, sensitivity {ci('sensitivity')}, specificity {ci('specificity')}")
+    print(f"model for this site: {Path(args.out)/model.name} (use it as --model)\n{DISCLAIMER}")
+    return card
 
 # %% ../nbs/06_cli.ipynb #320d3dec
 def ham_metadata(data:str|None)->pd.DataFrame|None:
@@ -176,6 +199,68 @@ def cmd_run(args:argparse.Namespace)->Path:
     print(DISCLAIMER)
     return out
 
+# %% ../nbs/06_cli.ipynb #fd8439c4
+APP_HELP = 'Serve the predictor as a web page with Voila (pip install "skin_nbdev[app]").'
+APP_MODEL_ENV = 'SKIN_NBDEV_MODEL'  # the model the served page loads (`served_app` reads it)
+APP_CULL_AFTER = 900  # seconds without activity after which a page's kernel is shut down (0: never)
+
+def app_notebook()->Path:
+    "The app notebook that ships inside the package."
+    import importlib.resources
+    return Path(str(importlib.resources.files('skin_nbdev')))/'assets'/'app.ipynb'
+
+def require_voila(module:str='voila')->None:
+    "A clear error when Voila (the `app` extra) is not installed."
+    import importlib.util
+    if importlib.util.find_spec(module) is None:
+        raise ValueError(f'the app needs {module}, an optional extra: pip install "skin_nbdev[app]" (or pip install voila)')
+
+def voila_argv(notebook:Path,                # the notebook to serve
+               port:int,                     # used as given: a busy port is an error
+               open_browser:bool=True,       # open the page in the default browser
+               cull_after:int=APP_CULL_AFTER,# seconds idle before a kernel is shut down (0: never)
+               preheat:bool=False,           # keep one kernel ready, the app already run: pages render in 2 s, not 20
+              )->list[str]:                  # Voila's command-line arguments
+    "Voila's arguments for the app: one port, and idle kernels culled whether their page is open or not."
+    cull = 'MappingKernelManager'
+    return [str(notebook), f'--port={port}', '--Voila.port_retries=0', f'--Voila.open_browser={open_browser}',
+            f'--{cull}.cull_idle_timeout={cull_after}', f'--{cull}.cull_interval={max(1, min(60, cull_after // 3))}',
+            f'--{cull}.cull_connected=True'] + (['--VoilaConfiguration.preheat_kernel=True',
+                                                 '--VoilaConfiguration.default_pool_size=1'] if preheat else [])
+
+# %% ../nbs/06_cli.ipynb #610608a5
+def cmd_app(args:argparse.Namespace)->str:
+    "Serve the app notebook with Voila until Ctrl+C (it takes over this process), the model and the HAM10000 folder passed to its kernels."
+    import os, subprocess
+    if args.model:
+        model = Path(args.model).expanduser().resolve()
+        if not model.is_file(): raise FileNotFoundError(f'{args.model}: model file not found')
+        os.environ[APP_MODEL_ENV] = str(model)
+    require_voila()
+    try: os.environ['SKIN_NBDEV_DATA'] = str(find_data(args.data)); truth = f"HAM10000 metadata in {os.environ['SKIN_NBDEV_DATA']}"
+    except DataError: truth = 'file names only (no HAM10000 found)'
+    os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')   # keep TensorFlow's start-up log off the page
+    url = f'http://localhost:{args.port}/'
+    print(f'Serving the predictor at {url}  (Ctrl+C stops it)\n  model: {os.environ.get(APP_MODEL_ENV, "the shipped model")}; '
+          f'truth of ISIC ids: {truth}\n  idle pages: kernel shut down after {args.cull_after} s\n{DISCLAIMER}', flush=True)
+    command = [sys.executable, '-m', 'voila', *voila_argv(app_notebook(), args.port, not args.no_browser, args.cull_after,
+                                                               args.preheat)]
+    if os.name == 'posix': os.execv(sys.executable, command)   # Voila replaces this process: same pid, none of its memory
+    subprocess.run(command, check=False)
+    return url
+
+def add_app_arguments(sub:argparse.ArgumentParser)->None:
+    "The options of `skin-nbdev app`."
+    sub.add_argument('--model', default=None, help='a .keras (or exported .tflite) model file (default: the pretrained model that ships with the package)')
+    sub.add_argument('--port', type=int, default=8866, help='port to serve on (default: 8866)')
+    sub.add_argument('--no-browser', action='store_true', help='do not open a browser')
+    sub.add_argument('--cull-after', type=int, default=APP_CULL_AFTER, metavar='SECONDS',
+                     help=f'shut down a page\'s kernel after this many idle seconds (default: {APP_CULL_AFTER}; 0: never)')
+    sub.add_argument('--preheat', action='store_true', help='keep one kernel ready with the app loaded: a page renders in '
+                     'about 2 s instead of 20, for about 0.9 GB more memory all the time')
+    sub.add_argument('--data', default=None, help='HAM10000 folder whose metadata gives the truth of ISIC_nnnnnnn files (found automatically)')
+    sub.set_defaults(func=cmd_app)
+
 # %% ../nbs/06_cli.ipynb #e762efcf
 def build_parser()->argparse.ArgumentParser:
     "The `skin-nbdev` argument parser with one subparser per command."
@@ -197,6 +282,16 @@ def build_parser()->argparse.ArgumentParser:
     evaluate.add_argument('--n-boot', type=int, default=1000, help='bootstrap resamples for the 95%% intervals')
     evaluate.add_argument('--tta', action=argparse.BooleanOptionalAction, default=None,
                           help="test-time augmentation (flips); default: as the model card says")
+    calibrate = commands.add_parser('calibrate', help="Re-choose a model's operating point on one site's labelled images.",
+                                    description=f"Re-choose a model's operating point on one site's labelled images. {DISCLAIMER}")
+    calibrate.add_argument('--csv', required=True, help='the site\'s labelled images: columns image (path relative to the CSV) and label')
+    calibrate.add_argument('--out', required=True, help='folder for the site\'s model file and card')
+    calibrate.add_argument('--model', default=None, help='a .keras model file (default: the pretrained model that ships with the package)')
+    calibrate.add_argument('--sensitivity', type=float, default=0.90, help='sensitivity to promise on the site\'s new images (default 0.90)')
+    calibrate.add_argument('--recalibrate', action=argparse.BooleanOptionalAction, default=True, help='also fit a logistic recalibration of the score')
+    calibrate.add_argument('--tta', action=argparse.BooleanOptionalAction, default=None, help='test-time augmentation; default: as the model card says')
+    calibrate.add_argument('--n-boot', type=int, default=1000, help='bootstrap resamples for the 95%% intervals')
+    calibrate.set_defaults(func=cmd_calibrate)
     predict = commands.add_parser('predict', help='Predict images and folders of images.', description=f'Predict images and folders of images. {DISCLAIMER}')
     predict.add_argument('images', nargs='*', help='image files or folders')
     predict.add_argument('--csv-in', default=None, metavar='FILE', help="the images from a CSV: column image (path relative to it); "
@@ -208,6 +303,7 @@ def build_parser()->argparse.ArgumentParser:
     predict.add_argument('--cam', default=None, metavar='DIR', help='also write a Grad-CAM overlay of each image into DIR')
     predict.add_argument('--data', default=None, help='HAM10000 folder whose metadata gives the truth of ISIC_nnnnnnn files (found automatically)')
     predict.set_defaults(func=cmd_predict)
+    add_app_arguments(commands.add_parser('app', help=APP_HELP, description=f'{APP_HELP} {DISCLAIMER}'))
     from skin_nbdev.export import add_bench_arguments, add_export_arguments
     for name, add_arguments, help in [('export', add_export_arguments, 'Export a model to TFLite (float32, float16, int8) with its card.'),
                                       ('bench', add_bench_arguments, 'Measure a model and its TFLite exports: ms per image, images/s, memory, size.')]:

@@ -26,9 +26,9 @@ __all__ = ['ABOVE_ALL', 'TIERS', 'CI_METRICS', 'FIG_DPI', 'SAVE_DPI', 'AGE_BANDS
            'apply_temperature', 'calibration_report', 'bootstrap_ci', 'metrics_with_ci', 'plot_roc', 'plot_pr',
            'plot_confusion', 'plot_calibration', 'plot_score_histograms', 'age_band', 'subgroup_metrics',
            'precision_at_prevalence', 'seed_at_prevalence', 'to_jsonable', 'report_markdown', 'write_report',
-           'evaluate_scores', 'evaluation_figures', 'predict_probabilities', 'malignant_probability',
+           'evaluate_scores', 'evaluation_figures', 'predict_probabilities', 'malignant_probability', 'recalibrate',
            'calibrated_probability', 'multiclass_report', 'evaluate_leaky', 'side_by_side', 'evaluate_model',
-           'ship_model', 'parse_label', 'read_label_csv', 'evaluate_csv']
+           'ship_model', 'parse_label', 'read_label_csv', 'labelled_predictions', 'evaluate_csv']
 
 # %% ../nbs/04_evaluate.ipynb #0635b5bd
 _MALIGNANT_MIX = {'mel': 1113, 'bcc': 514, 'akiec': 327}            # HAM10000 counts, used as weights
@@ -640,13 +640,22 @@ def malignant_probability(probs:np.ndarray)->np.ndarray:
     "P(malignant) of 7-class probabilities: the sum over mel, bcc and akiec."
     return probs[:, [DX_CLASSES.index(d) for d in sorted(MALIGNANT_DX)]].sum(1)
 
+def recalibrate(prob:np.ndarray,           # P(malignant)
+                site:dict|None,            # a card's `site_calibration` (`slope`, `intercept`); None: unchanged
+               )->np.ndarray:              # sigmoid(slope * logit(prob) + intercept)
+    "A site's logistic recalibration of the score (see the external-validity chapter); identity without one."
+    prob = np.asarray(prob, float)
+    if not site or site.get('slope') is None: return prob
+    logit = np.log(np.clip(prob, 1e-7, 1 - 1e-7)/np.clip(1 - prob, 1e-7, 1))
+    return 1/(1 + np.exp(-(float(site['slope'])*logit + float(site['intercept']))))
+
 def calibrated_probability(outputs:np.ndarray, # raw model outputs: (n,) or (n, 1) binary, (n, 7) multiclass
-                           card:dict,          # gives the temperature
+                           card:dict,          # gives the temperature (and a site's recalibration, if any)
                           )->np.ndarray:       # (n,) P(malignant) after the card's temperature
-    "P(malignant) as the predictor and `evaluate_csv` report it: summed over malignant classes if needed, then temperature-scaled."
+    "P(malignant) as the predictor and `evaluate_csv` report it: summed over malignant classes if needed, temperature-scaled, site-recalibrated."
     outputs = np.asarray(outputs, float)
     p = malignant_probability(outputs) if outputs.ndim == 2 and outputs.shape[1] > 1 else outputs.reshape(-1)
-    return apply_temperature(p, card_decision(card)[1], False)
+    return recalibrate(apply_temperature(p, card_decision(card)[1], False), card.get('site_calibration'))
 
 # %% ../nbs/04_evaluate.ipynb #16388106
 def multiclass_report(val:pd.DataFrame, test:pd.DataFrame, val_probs:np.ndarray, test_probs:np.ndarray,
@@ -716,7 +725,8 @@ def evaluate_model(model_path:str|Path,         # a `.keras` file with its card
     if write_card and split == 'test':
         headline = {k: result[k] for k in ('n', 'prevalence', 'auc', 'auc_ci', 'sensitivity', 'sensitivity_ci', 'specificity',
                                             'specificity_ci', 'precision', 'precision_ci', 'balanced_accuracy', 'ece', 'brier') if k in result}
-        update_card(model_path, dict(tta=tta, threshold=result['threshold'], threshold_uncalibrated=result['threshold_uncalibrated'],
+        update_card(model_path, dict(tta=tta, site_calibration=None, threshold_source='chosen on HAM10000 validation, applied unchanged',
+                                     threshold=result['threshold'], threshold_uncalibrated=result['threshold_uncalibrated'],
                                      temperature=result['temperature'], tiers={k: result['tiers'][k] for k in ('low', 'high')},
                                      target_sensitivity=result['target_sensitivity'], test_metrics=headline,
                                      subgroups=result['subgroups'], **({'test_metrics_7class': {k: result['multiclass'][k] for k in
@@ -745,7 +755,10 @@ def ship_model(model_path:str|Path,        # a trained run's `model.keras`
             raise ValueError(f"{split_csv}: the split remade from seed {card.get('split_seed')} differs from the run's; not shipping")
     dest = Path(dest or pretrained_path(card['task']))
     keep = {k: v for k, v in card.items() if k not in ('model_file', 'sha256', 'created')}
-    save_model(model, dest, card={**keep, 'trained_in': model_path.parent.name, 'data': SHIPPED_DATA, 'limitations': MODEL_LIMITS})
+    extras = [f"{s['name']}: {s['n_images']} training images ({s['n_malignant']} malignant); its other rows never trained on"
+              for s in card.get('training_sources', [])[1:]]
+    data_line = SHIPPED_DATA + ''.join(f'; plus {e}' for e in extras)
+    save_model(model, dest, card={**keep, 'trained_in': model_path.parent.name, 'data': data_line, 'limitations': MODEL_LIMITS})
     return evaluate_model(dest, out_dir or model_path.parent/'shipped_evaluation', data=data, n_boot=n_boot, tta=tta)
 
 # %% ../nbs/04_evaluate.ipynb #91ac347a
@@ -771,6 +784,20 @@ def read_label_csv(csv:str|Path)->pd.DataFrame:
     return table.assign(path=[str((csv.parent/p).resolve()) for p in table.image], label=labels)
 
 # %% ../nbs/04_evaluate.ipynb #d167af49
+def labelled_predictions(model_path:str|Path, # a `.keras` file with its card
+                         csv:str|Path,        # columns `image`, `label` (and optionally `lesion_id`, `dx`, `split`)
+                         tta:bool|None=None,  # test-time augmentation; None: as the card says
+                        )->tuple[pd.DataFrame, pd.DataFrame, np.ndarray, dict]: # readable rows with `prob`, unreadable rows with `error`, raw outputs, card
+    "Read a labelled CSV, list and skip its unreadable images, and predict the others as the card says (`prob`: calibrated P(malignant))."
+    model, card = load_model(model_path)
+    tta = bool(card.get('tta', False)) if tta is None else tta
+    table = read_label_csv(csv)
+    bad = check_images(table)
+    good = table.drop(index=bad.index)
+    if good.empty: raise DataError(f"{csv}: no readable image ({len(bad)} errors, e.g. {bad.error.iloc[0] if len(bad) else 'empty CSV'})")
+    outputs = predict_probabilities(model, good, clahe=card.get('training', {}).get('clahe', False), tta=tta)
+    return good.assign(prob=calibrated_probability(outputs, card)), bad, outputs, card
+
 def evaluate_csv(model_path:str|Path, # a `.keras` file whose card holds HAM-chosen threshold and temperature
                  csv:str|Path,        # columns `image`, `label` (and optionally `lesion_id`)
                  out_dir:str|Path,    # where metrics.json, report.md and the PNGs go
@@ -778,24 +805,19 @@ def evaluate_csv(model_path:str|Path, # a `.keras` file whose card holds HAM-cho
                  tta:bool|None=None,  # test-time augmentation; None: as the card says
                 )->dict:              # what metrics.json holds
     "Evaluate a model on an external labelled set with the threshold and temperature it was shipped with."
-    model, card = load_model(model_path)
-    tta = bool(card.get('tta', False)) if tta is None else tta
-    table = read_label_csv(csv)
-    bad = check_images(table)
-    good = table.drop(index=bad.index)
-    if good.empty: raise DataError(f"{csv}: no readable image ({len(bad)} errors, e.g. {bad.error.iloc[0] if len(bad) else 'empty CSV'})")
-    probs = predict_probabilities(model, good, clahe=card.get('training', {}).get('clahe', False), tta=tta)
+    good, bad, probs, card = labelled_predictions(model_path, csv, tta)
     threshold, temperature = card_decision(card)
-    calibrated = calibrated_probability(probs, card)
+    calibrated = good.prob.to_numpy(float)
     y = good.label.to_numpy(int)
     groups = good.lesion_id if 'lesion_id' in good else None
     result = metrics_with_ci(y, calibrated, groups, threshold, n_boot) if len(np.unique(y)) == 2 else binary_metrics(y, calibrated, threshold)
     result.update(calibration_scores(y, calibrated), temperature=temperature, csv=str(csv), model=str(model_path),
-                  threshold_source='chosen on HAM10000 validation, applied unchanged',
+                  threshold_source=card.get('threshold_source', 'chosen on HAM10000 validation, applied unchanged'),
                   errors=bad[['image', 'error']].to_dict('records'))
+    threshold_name = 'threshold (site)' if card.get('site_calibration') else 'threshold (HAM val)'
     figures = dict(confusion_matrix=plot_confusion(result['confusion_matrix'], BINARY_CLASSES),
                    scores=plot_score_histograms(y, calibrated, threshold))
-    if len(np.unique(y)) == 2: figures.update(roc=plot_roc(y, calibrated, {'threshold (HAM val)': threshold}),
+    if len(np.unique(y)) == 2: figures.update(roc=plot_roc(y, calibrated, {threshold_name: threshold}),
                                               calibration=plot_calibration(y, probs, calibrated))
     write_report(out_dir, result, figures, title=f"External evaluation of {Path(model_path).name} on {Path(csv).name}")
     return result

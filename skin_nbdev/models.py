@@ -16,16 +16,20 @@ import keras
 from keras import layers
 
 from .data import DISCLAIMER, TASKS, atomic_write, class_names
+from .preprocess import ShadesOfGray
 
 # %% auto #0
 __all__ = ['LITE0_STAGES', 'LITE0_BN_EPS', 'LITE0_SCALE', 'LITE0_OFFSET', 'CAFFE_BGR_MEAN', 'BACKBONES', 'DEFAULT_BACKBONE',
-           'MODEL_CARD_VERSION', 'PRETRAINED_FILES', 'DEFAULT_MODEL_PATH', 'MODEL_LIMITS', 'TTA_VIEWS',
-           'TorchLegacyUnpickler', 'read_torch_legacy', 'lite0_pth_path', 'mbconv_block', 'lite0_features',
-           'lite0_keras_weights', 'cache_dir', 'lite0_weights_file', 'lite0_imagenet_classifier', 'imagenet_crop',
-           'efficientnet_lite0', 'ChannelReverse', 'caffe_preprocess_layers', 'keras_app_backbone', 'BackboneSpec',
-           'tiny_cnn', 'get_backbone', 'seed_head', 'linear_head', 'build_classifier', 'set_trainable',
-           'pretrained_path', 'ModelFileError', 'card_path', 'sha256_file', 'model_card_defaults', 'inference_copy',
-           'save_model', 'checked_card', 'load_model', 'update_card', 'card_decision', 'load_pretrained', 'predict_tta']
+           'COLOUR_CONSTANCY', 'MODEL_CARD_VERSION', 'PRETRAINED_FILES', 'DEFAULT_MODEL_PATH', 'MODEL_LIMITS',
+           'KERAS_READER_FILE', 'TTA_VIEWS', 'TorchLegacyUnpickler', 'read_torch_legacy', 'lite0_pth_path',
+           'mbconv_block', 'lite0_features', 'lite0_keras_weights', 'cache_dir', 'lite0_weights_file',
+           'lite0_imagenet_classifier', 'imagenet_crop', 'efficientnet_lite0', 'ChannelReverse',
+           'caffe_preprocess_layers', 'keras_app_backbone', 'BackboneSpec', 'tiny_cnn', 'get_backbone', 'seed_head',
+           'linear_head', 'build_classifier', 'set_trainable', 'pretrained_path', 'ModelFileError', 'card_path',
+           'sha256_file', 'model_card_defaults', 'keras_config_keys', 'write_keras_reader', 'keras_reader',
+           'keras_objects', 'reader_accepts', 'config_problems', 'portable_config', 'archive_config', 'writer_versions',
+           'make_portable', 'inference_copy', 'save_model', 'checked_card', 'file_keras_version', 'check_keras_version',
+           'load_model', 'update_card', 'card_decision', 'load_pretrained', 'predict_tta']
 
 # %% ../nbs/02_models.ipynb #ce6c0bd2
 _TORCH_STORAGES = {'FloatStorage': np.float32, 'DoubleStorage': np.float64, 'HalfStorage': np.float16,
@@ -355,19 +359,25 @@ def linear_head(features, task:str='binary', dropout:float=0.2):
     return layers.Dense(spec['units'], activation=spec['activation'], dtype='float32', name='prob')(x)
 
 # %% ../nbs/02_models.ipynb #fa4f78c6
+COLOUR_CONSTANCY: dict[str, Callable[[], layers.Layer]] = {   # name -> a fresh layer put in front of the backbone
+    'shades_of_gray': lambda: ShadesOfGray(p=6, name='colour_constancy')}
+
 def build_classifier(backbone:str=DEFAULT_BACKBONE, # registry name
                      task:str='binary',             # 'binary' or 'multiclass'
                      head:str='seed',               # 'seed' or 'linear'
                      dropout=None,                  # head dropout; None: (0.5, 0.3) for 'seed', 0.2 for 'linear'
                      weights:str|None='auto',       # backbone weights: 'auto' | 'imagenet' | None
                      input_size:tuple|None=None,    # (H, W); None: the registry's input size
+                     colour_constancy:str|None=None,# None, or a name in `COLOUR_CONSTANCY` (a layer inside the model)
                     )->keras.Model:                 # 0-255 RGB (H, W, 3) -> probabilities
     "Build a classifier with the backbone's preprocessing inside; the backbone starts frozen (stage 1)."
     spec, _ = get_backbone(backbone), _task(task)
     if head not in ('seed', 'linear'): raise ValueError(f"unknown head {head!r}; valid heads: seed, linear")
+    if colour_constancy is not None and colour_constancy not in COLOUR_CONSTANCY:
+        raise ValueError(f"unknown colour_constancy {colour_constancy!r}; valid: None, {', '.join(COLOUR_CONSTANCY)}")
     size = tuple(input_size or spec.input_size)
     inp = keras.Input((*size, 3), dtype='float32', name='image')
-    x = inp
+    x = COLOUR_CONSTANCY[colour_constancy]()(inp) if colour_constancy else inp
     for layer in spec.norm_layers(): x = layer(x)
     features_model = spec.build(size, weights)
     features_model.trainable = False
@@ -423,7 +433,8 @@ MODEL_LIMITS: list[str] = [
     'Dermoscopic images only: clinical (phone) photos, histology or anything else are outside what it learned.',
     'Trained and tested on HAM10000 (two sites, Vienna and Queensland; mostly fair-skinned patients): '
     'not validated on other populations, skin types, cameras or dermatoscopes.',
-    'HAM10000 test figures are a rehearsal: a new clinic or camera is the real test, and performance there is unknown.',
+    'HAM10000 test figures are a rehearsal: on other clinics\' dermoscopy the scores shift and a threshold chosen on HAM10000 '
+    'misses more malignant lesions (see `external_metrics` in the card); a clinic recalibrates with `skin-nbdev calibrate`.',
     'Not a medical device: it does not diagnose, and it must not decide anyone\'s care.']
 
 def model_card_defaults(backbone:str,                 # registry name
@@ -447,6 +458,148 @@ def model_card_defaults(backbone:str,                 # registry name
             'intended_use': 'Teaching and research on dermoscopy image classification (HAM10000).',
             'limitations': MODEL_LIMITS, 'disclaimer': DISCLAIMER}
 
+# %% ../nbs/02_models.ipynb #64b23801
+import inspect, platform, shutil
+from packaging.version import Version
+
+KERAS_READER_FILE = Path(str(importlib.resources.files('skin_nbdev')))/'assets'/'keras_reader.json'  # the oldest supported Keras's keys
+_KERAS_CONFIG_MODULES = ('layers', 'initializers', 'regularizers', 'constraints', 'dtype_policies')
+_LAYER_POPPED_KWARGS = ('input_dim', 'input_shape')  # `Layer.__init__` takes these from **kwargs too
+_OPEN_CLASSES = ('Functional', 'Sequential', 'Model')  # models read their own config keys and ignore the rest
+
+def _init_keys(cls:type)->set[str]:
+    "Keyword arguments `cls(**config)` accepts: the named parameters along its constructors' chain of **kwargs."
+    keys = set()
+    for klass in cls.__mro__:
+        if klass is object: break
+        if '__init__' not in vars(klass): continue
+        params = inspect.signature(vars(klass)['__init__']).parameters.values()
+        keys |= {p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)} - {'self'}
+        if klass is keras.layers.Layer: return keys | set(_LAYER_POPPED_KWARGS)
+        if not any(p.kind == p.VAR_KEYWORD for p in params): break
+    return keys
+
+def keras_config_keys()->dict:
+    "What the installed Keras accepts in a config: class name -> keys (None: any), plus the base `Layer`'s keys."
+    classes = {}
+    for module in (getattr(keras, m, None) for m in _KERAS_CONFIG_MODULES):
+        for name, obj in vars(module).items() if module else ():
+            if inspect.isclass(obj) and obj.__name__ == name: classes[name] = sorted(_init_keys(obj))
+    return {'keras_version': keras.__version__, 'layer_base': sorted(_init_keys(keras.layers.Layer)),
+            'classes': {**dict(sorted(classes.items())), **{name: None for name in _OPEN_CLASSES}}}
+
+# %% ../nbs/02_models.ipynb #e83fd1c2
+def write_keras_reader(path:str|Path=KERAS_READER_FILE)->Path:
+    "Record the installed Keras's config keys as the oldest supported reader (run in a venv with the floor Keras)."
+    text = json.dumps(keras_config_keys(), indent=0, sort_keys=False)
+    return atomic_write(Path(path), lambda tmp: Path(tmp).write_text(text, encoding='utf-8'))
+
+def keras_reader(path:str|Path=KERAS_READER_FILE)->dict:
+    "The recorded keys of the oldest Keras this package supports (see `write_keras_reader`)."
+    try: return json.loads(Path(path).read_text(encoding='utf-8'))
+    except (OSError, ValueError) as e: raise ModelFileError(f"{path}: cannot read the recorded Keras reader ({e}); reinstall skin_nbdev") from e
+
+# %% ../nbs/02_models.ipynb #bc1b133a
+def keras_objects(config)->list[dict]:
+    "Every serialized Keras object (a dict with `class_name` and a `config` dict) inside a model config, depth first."
+    found, stack = [], [config]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list): stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            if isinstance(item.get('config'), dict) and 'module' in item and not str(item.get('class_name', '')).startswith('__'):
+                found.append(item)
+            stack.extend(reversed(list(item.values())))
+    return found
+
+def _custom_class(obj:dict)->type|None:
+    "The class of a registered custom object (`registered_name` like 'skin_nbdev>ShadesOfGray'), if it is registered here."
+    name = obj.get('registered_name') or ''
+    return keras.saving.get_registered_object(name) if '>' in name else None
+
+def reader_accepts(obj:dict, reader:dict)->set[str]|None:
+    "Config keys the recorded reader accepts for `obj` (None: any); a registered custom class brings its own keys."
+    custom = _custom_class(obj)
+    if custom is not None:
+        own = _init_keys(custom) - set(_init_keys(keras.layers.Layer))
+        return own | set(reader['layer_base']) if issubclass(custom, keras.layers.Layer) else own
+    if obj['class_name'] not in reader['classes']: return set()
+    keys = reader['classes'][obj['class_name']]
+    return None if keys is None else set(keys)
+
+def config_problems(config:dict,  # a model config (the archive's `config.json`)
+                    reader:dict,  # from `keras_reader`
+                   )->list[str]:  # 'Class.key' the reader rejects; 'Class' for a class it does not know
+    "What in `config` the recorded (oldest supported) Keras could not read."
+    problems = []
+    for obj in keras_objects(config):
+        if _custom_class(obj) is None and obj['class_name'] not in reader['classes']:
+            problems.append(f"{obj['class_name']} (unknown to Keras {reader['keras_version']})"); continue
+        accepted = reader_accepts(obj, reader)
+        if accepted is not None: problems += [f"{obj['class_name']}.{k}" for k in obj['config'] if k not in accepted]
+    return sorted(set(problems))
+
+# %% ../nbs/02_models.ipynb #692cb7c9
+def _writer_class(obj:dict)->type|None:
+    "The class of a serialized object in the installed Keras (or the registered custom class), None if unknown."
+    return _custom_class(obj) or next((getattr(getattr(keras, m), obj['class_name']) for m in _KERAS_CONFIG_MODULES
+                                       if hasattr(getattr(keras, m, None), obj['class_name'])), None)
+
+def _rebuilds_same(obj:dict, key:str)->bool:
+    "True if the installed Keras, given the config without `key`, rebuilds an object whose config has the same `key`."
+    cls, config = _writer_class(obj), obj['config']
+    try: rebuilt = cls.from_config({k: v for k, v in config.items() if k != key}).get_config()
+    except Exception: return False                  # cannot tell: keep the key (and the file needs this Keras)
+    return key in rebuilt and json.loads(json.dumps(rebuilt[key], default=str)) == config[key]
+
+def portable_config(config:dict,  # a model config; changed in place
+                    reader:dict,  # from `keras_reader`
+                   )->list[str]:  # the 'Class.key' entries dropped
+    "Drop the config keys the reader rejects wherever leaving them out builds the same object, so older Keras reads it."
+    dropped = []
+    for obj in keras_objects(config):
+        accepted = reader_accepts(obj, reader)
+        for key in [k for k in obj['config'] if accepted is not None and k not in accepted]:
+            if _rebuilds_same(obj, key): del obj['config'][key]; dropped.append(f"{obj['class_name']}.{key}")
+    return sorted(set(dropped))
+
+# %% ../nbs/02_models.ipynb #58eb00b6
+def archive_config(path:str|Path)->dict:
+    "The model config (`config.json`) inside a `.keras` archive."
+    try:
+        with zipfile.ZipFile(path) as z: return json.loads(z.read('config.json'))
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+        raise ModelFileError(f"{path}: cannot read config.json in the Keras archive ({e})") from e
+
+def _rewrite_config(path:Path, config:dict):
+    "Replace `config.json` inside the archive at `path`, copying every other member (the weights) byte for byte."
+    tmp = path.with_name(path.name + '.config-tmp')
+    try:
+        with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, 'w') as dst:
+            for info in src.infolist():
+                if info.filename == 'config.json': dst.writestr(info, json.dumps(config))
+                else:
+                    with src.open(info) as fin, dst.open(info, 'w') as fout: shutil.copyfileobj(fin, fout, 1 << 20)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists(): tmp.unlink()
+
+def writer_versions()->dict:
+    "The versions that write a model file now: Keras, TensorFlow, Python."
+    return {'keras': keras.__version__, 'tensorflow': tf.__version__, 'python': platform.python_version()}
+
+def make_portable(path:str|Path,        # a `.keras` file just written by Keras
+                  name:str|None=None,    # the file's name in messages (default: `path`'s)
+                 )->tuple[str, list[str]]: # the oldest Keras that reads it, and what only newer Keras reads
+    "Rewrite a saved `.keras` so that the oldest supported Keras reads it, wherever dropping default arguments allows."
+    path, reader = Path(path), keras_reader()
+    config = archive_config(path)
+    if portable_config(config, reader): _rewrite_config(path, config)
+    left = config_problems(config, reader)
+    if left: warnings.warn(f"{name or path.name}: Keras {reader['keras_version']} cannot read {', '.join(left[:5])}: "
+                           f"the file needs keras>={keras.__version__}")
+    return (keras.__version__ if left else reader['keras_version']), left
+
 # %% ../nbs/02_models.ipynb #628ac591
 def _infer_backbone_task(model:keras.Model)->tuple[str, str]:
     "Read backbone and task from a `build_classifier` model name ('<backbone>__<task>')."
@@ -463,7 +616,7 @@ def save_model(model:keras.Model,     # e.g. from `build_classifier`
                path:str|Path,         # where to write; must end in `.keras`
                card:dict|None=None,   # extra or overriding card entries (metrics, data, split seed, ...)
               )->Path:                # the model path; the card is `card_path(path)`
-    "Write `model.keras` and its model card `model.json`, both atomically, the card holding the file's sha256."
+    "Write `model.keras` (readable by the oldest supported Keras) and its card `model.json`, atomically, with sha256 and versions."
     path, card = Path(path), dict(card or {})
     if path.suffix != '.keras': raise ValueError(f"{path}: a model file must end in .keras")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -472,8 +625,12 @@ def save_model(model:keras.Model,     # e.g. from `build_classifier`
     else: task = card['task']
     size = tuple(model.input_shape[1:3])
     full = {**model_card_defaults(backbone, task, size), **{k: v for k, v in card.items() if k != 'backbone'}}
-    atomic_write(path, lambda tmp: inference_copy(model).save(tmp))
-    full.update(model_file=path.name, sha256=sha256_file(path),
+    portability = {}
+    def write(tmp):
+        inference_copy(model).save(tmp)
+        portability['keras_min'], _ = make_portable(tmp, path.name)
+    atomic_write(path, write)
+    full.update(model_file=path.name, sha256=sha256_file(path), written_by=writer_versions(), keras_min=portability['keras_min'],
                 created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'))
     text = json.dumps(full, indent=2, ensure_ascii=False, default=str)
     atomic_write(card_path(path), lambda tmp: Path(tmp).write_text(text, encoding='utf-8'))
@@ -508,14 +665,44 @@ def checked_card(path:str|Path, # a model file (`.keras`, or a `.tflite` export)
                              f"({str(card.get('sha256'))[:12]}...): the file is damaged or was replaced")
     return card
 
+# %% ../nbs/02_models.ipynb #b6a1303e
+def _older(installed:str, needed:str|None)->bool:
+    "True if version `installed` is older than `needed` (False when either cannot be parsed)."
+    try: return needed is not None and Version(installed) < Version(str(needed))
+    except ValueError: return False
+
+def file_keras_version(path:str|Path, card:dict)->str|None:
+    "The Keras version that wrote a model file: its card's `written_by`, else the archive's own metadata.json."
+    written = (card.get('written_by') or {}).get('keras')
+    if written: return written
+    try:
+        with zipfile.ZipFile(path) as z: return json.loads(z.read('metadata.json')).get('keras_version')
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError): return None
+
+def check_keras_version(path:str|Path, card:dict):
+    "Raise a one-line ModelFileError, with the pip command that fixes it, if this Keras is older than the file needs."
+    needed = card.get('keras_min')
+    if _older(keras.__version__, needed):
+        raise ModelFileError(f'{path}: this model file needs Keras >= {needed} (it was written by Keras '
+                             f'{file_keras_version(path, card)}); Keras {keras.__version__} is installed. Fix: pip install "keras>={needed}"')
+
+def _load_error(path:Path, card:dict, error:Exception)->ModelFileError:
+    "One line saying why Keras could not build the model, and the pip fix when this Keras is older than the writer."
+    reason = ' '.join(str(error).split()).rsplit('Exception encountered:', 1)[-1].strip()
+    written = file_keras_version(path, card)
+    fix = (f'; it was written by Keras {written} and Keras {keras.__version__} is installed. Fix: pip install "keras>={written}"'
+           if _older(keras.__version__, written) else '')
+    return ModelFileError(f"{path}: could not load the Keras model ({type(error).__name__}: {reason[:300]}){fix}")
+
 def load_model(path:str|Path, # a `.keras` file written by `save_model`
               )->tuple[keras.Model, dict]: # the model and its card
-    "Load a model file after checking its card and sha256; `safe_mode` refuses embedded code."
+    "Load a model file after checking its card, sha256 and Keras version; `safe_mode` refuses embedded code."
     path = Path(path)
     card = checked_card(path)
     _check_keras_archive(path)
+    check_keras_version(path, card)
     try: model = keras.saving.load_model(path, safe_mode=True)
-    except Exception as e: raise ModelFileError(f"{path}: could not load the Keras model ({type(e).__name__}: {e})") from e
+    except Exception as e: raise _load_error(path, card, e) from e
     return model, card
 
 # %% ../nbs/02_models.ipynb #7a36d176

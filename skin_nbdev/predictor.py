@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_predictor.ipynb #dc8d1a7e
 from __future__ import annotations
-import base64, html, re, warnings
+import base64, html, os, re, warnings
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
@@ -27,9 +27,9 @@ from .beyond import describe_metadata, has_metadata, load_adjuster, patient_tabl
 # %% auto #0
 __all__ = ['MAX_BYTES', 'PREDICTION_COLUMNS', 'NO_VERDICT', 'IMAGE_EXTENSIONS', 'VERDICT_COLOURS', 'TIER_COLOURS', 'TruthLookup',
            'truth_lookup', 'ground_truth', 'item_bytes', 'image_warnings', 'Predictor', 'synthetic_uploads',
-           'expand_paths', 'predict_paths', 'running_stats', 'rows_to_csv', 'model_html', 'disclaimer_html',
-           'prob_bar_html', 'row_html', 'thumbnail', 'stats_html', 'download_link', 'rows_to_html', 'upload_files',
-           'PredictorApp']
+           'expand_paths', 'predict_paths', 'running_stats', 'rows_to_csv', 'other_clinics_html', 'model_html',
+           'disclaimer_html', 'prob_bar_html', 'row_html', 'thumbnail', 'stats_html', 'download_link', 'rows_to_html',
+           'upload_files', 'PredictorApp', 'served_app']
 
 # %% ../nbs/05_predictor.ipynb #2c83711b
 _WORD = r'(?<![a-z]){}(?![a-z])'  # a word of its own: no letter right before or after it
@@ -324,6 +324,17 @@ def _with_ci(metrics:dict, key:str)->str:
     interval = f' (95% CI {ci[0]:.2f}-{ci[1]:.2f})' if ci and None not in ci else ''
     return f'{_fmt(metrics.get(key))}{interval}'
 
+def other_clinics_html(card:dict)->str:
+    "One sentence on what happens on other clinics' images (with the card's external figures) and the way to recalibrate."
+    site = card.get('site_calibration')
+    if site: return (f"<b>Calibrated for one site</b>: threshold chosen on {html.escape(Path(site['csv']).name)} "
+                     f"({site['n_images']} images, {site['prevalence']:.0%} malignant); on other cameras it may not hold.")
+    ext = next(iter((card.get('external_metrics') or {}).items()), None)
+    measured = (f" (on {html.escape(ext[0])}: AUC {_with_ci(ext[1], 'auc')}, sensitivity {_with_ci(ext[1], 'sensitivity')})" if ext else '')
+    return (f"<b>Other clinics' images</b>: scores shift with another dermatoscope, and this threshold then misses more "
+            f"malignant lesions{measured}; a clinic recalibrates it on its own labelled images with "
+            f"<code>skin-nbdev calibrate</code>.")
+
 def model_html(card:dict,                # the model card
                model_path:str|Path|None=None, # shown as the model's name
               )->str:                    # an HTML fragment
@@ -341,6 +352,7 @@ def model_html(card:dict,                # the model card
     if m: lines.append(f"<b>Measured on its test split</b> (n={m.get('n', '?')}, lesion-grouped, real prevalence): "
                        f"AUC {_with_ci(m, 'auc')}, sensitivity {_with_ci(m, 'sensitivity')}, specificity {_with_ci(m, 'specificity')}.")
     else: lines.append('<b>Test metrics</b>: not evaluated yet (run <code>skin-nbdev evaluate</code> on this model).')
+    lines.append(other_clinics_html(card))
     return '<div class="sn-model">' + '<br>'.join(lines) + '</div>'
 
 # %% ../nbs/05_predictor.ipynb #9b67c8fa
@@ -366,12 +378,12 @@ def row_html(row:dict|pd.Series,  # one prediction row
              threshold:float,     # the predictor's threshold (marked on the bar), where the row has none of its own
             )->str:               # an HTML fragment
     "The result card of one image, without the picture."
-    name = f'<div style="font-weight:600;word-break:break-all">{html.escape(str(row["file"]))}</div>'
-    if row['error']: return name + f'<div style="color:#cf222e">✗ could not use this file: {html.escape(row["error"])}</div>'
+    name = f'<div class="sn-file" style="font-weight:600;word-break:break-all">{html.escape(str(row["file"]))}</div>'
+    if row['error']: return name + f'<div class="sn-error" style="color:#cf222e">✗ could not use this file: {html.escape(row["error"])}</div>'
     p, verdict, tier = row['prob_malignant'], row['verdict'], row['risk_tier']
     threshold = row['threshold'] if pd.notna(row.get('threshold', np.nan)) else threshold
     parts = [name, f'<div>P(malignant) <b>{p:.1%}</b> (threshold {threshold:.0%})</div>', prob_bar_html(p, threshold),
-             f'<div style="font-size:1.15em;font-weight:700;color:{VERDICT_COLOURS[verdict]}">{verdict}</div>']
+             f'<div class="sn-verdict" style="font-size:1.15em;font-weight:700;color:{VERDICT_COLOURS[verdict]}">{verdict}</div>']
     if row.get('metadata'): parts.insert(2, f'<div style="font-size:0.9em">with {html.escape(row["metadata"])}; '
                                             f'the picture alone: {row["prob_image"]:.1%}</div>')
     if tier: parts.append(f'<div>risk tier: <b style="color:{TIER_COLOURS[tier]}">{tier}</b></div>')
@@ -437,7 +449,8 @@ class PredictorApp:
     def __init__(self, predictor:Predictor|None=None,     # a loaded model; None: load `model_path`
                  model_path:str|Path|None=None,           # a `.keras` file; None: `DEFAULT_MODEL_PATH`
                  max_files:int=16,                        # images predicted per upload
-                 metadata:pd.DataFrame|Mapping|None=None):# HAM metadata, for the truth of ISIC image ids
+                 metadata:pd.DataFrame|Mapping|None=None, # HAM metadata, for the truth of ISIC image ids
+                 title:str|None='Skin lesion predictor'): # the heading; None: none (a page that has its own)
         self.predictor, self.max_files, self.lookup = predictor, max_files, truth_lookup(metadata)
         self.rows, self.images = pd.DataFrame(columns=list(PREDICTION_COLUMNS)), {}
         self.model_info = widgets.HTML()
@@ -458,14 +471,18 @@ class PredictorApp:
                                             layout=widgets.Layout(visibility='hidden'))
         self.message, self.score, self.download = widgets.HTML(), widgets.HTML(), widgets.HTML()
         self.results = widgets.VBox()
+        self.score.add_class('sn-score'); self.download.add_class('sn-download')
         self.load_button.on_click(lambda _: self.load_model(self.model_box.value))
         self.clear_button.on_click(lambda _: self.clear())
         self.upload.observe(self._on_upload, names='value')
         self.cam_toggle.observe(lambda _: self._render(), names='value')
         limit = widgets.HTML(f'<i>Up to {max_files} images at a time (JPEG, PNG, BMP, TIFF, WebP; at most '
                              f'{MAX_BYTES // 2**20} MB each). Name a file <code>..._benign.jpg</code> or '
-                             f'<code>..._malignant.jpg</code> to see whether the model got it right.</i>')
-        self.widget = widgets.VBox([widgets.HTML('<h2>Skin lesion predictor</h2>'), widgets.HTML(disclaimer_html()),
+                             f'<code>..._malignant.jpg</code> to see whether the model got it right'
+                             + (f' (HAM10000 ids like <code>ISIC_0024306.jpg</code> are looked up: {len(self.lookup):,} known).</i>'
+                                if self.lookup else '.</i>'))
+        heading = [widgets.HTML(f'<h2>{html.escape(title)}</h2>')] if title else []
+        self.widget = widgets.VBox([*heading, widgets.HTML(disclaimer_html()),
                                     self.model_info, widgets.HBox([self.model_box, self.load_button]),
                                     widgets.HBox([self.upload, self.clear_button, self.cam_toggle]), limit, self.patient_box,
                                     self.progress, self.message,
@@ -550,8 +567,10 @@ def _card(self:PredictorApp, row:pd.Series, data:bytes|None)->widgets.Widget:
     thumb = (self.cam_jpeg(row['file'], data) if show_cam else thumbnail(data)) if data and not row['error'] else None
     picture = (widgets.Image(value=thumb, format='jpeg', layout=widgets.Layout(width='120px')) if thumb
                else widgets.HTML('<div style="width:120px;height:90px;background:#eaeef2"></div>'))
-    return widgets.HBox([picture, widgets.HTML(row_html(row, self.predictor.threshold))],
+    card = widgets.HBox([picture, widgets.HTML(row_html(row, self.predictor.threshold))],
                         layout=widgets.Layout(border_bottom='1px solid #d0d7de', padding='6px 0', grid_gap='14px'))
+    card.add_class('sn-result')   # CSS classes (sn-result, sn-file, sn-verdict, sn-error, sn-score, sn-download) let a browser test find things
+    return card
 
 @patch
 def _render(self:PredictorApp):
@@ -580,3 +599,12 @@ def _on_upload(self:PredictorApp, change:dict):
     self.upload.disabled = True
     try: self.handle_files(files)
     finally: self.upload.value, self.upload.disabled = (), False
+
+# %% ../nbs/05_predictor.ipynb #3522f092
+def served_app(model_path:str|Path|None=None, # a `.keras` file; None: `$SKIN_NBDEV_MODEL`, else the shipped model
+               data:str|Path|None=None,       # HAM10000 folder for the truth of ISIC ids; None: searched as the CLI does
+              )->PredictorApp:
+    "The app as `skin-nbdev app` serves it: the model passed in, and HAM metadata for the truth of ISIC ids when found."
+    from skin_nbdev.cli import APP_MODEL_ENV, ham_metadata   # the command line's own search: the page and `predict` agree
+    model_path = model_path or os.environ.get(APP_MODEL_ENV) or None
+    return PredictorApp(model_path=model_path, metadata=ham_metadata(None if data is None else str(data)), title=None)

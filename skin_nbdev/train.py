@@ -7,6 +7,7 @@ from __future__ import annotations
 import json, os, shutil
 from dataclasses import dataclass, asdict
 from pathlib import Path
+from typing import Collection, Sequence
 
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 import numpy as np
@@ -15,17 +16,18 @@ import matplotlib.pyplot as plt
 import keras
 import tensorflow as tf
 
-from .data import (BALANCING, TASKS, atomic_write, balance_training, class_names, load_split, make_split,
+from .data import (BALANCING, DX_CLASSES, TASKS, DataError, atomic_write, balance_training, class_names, load_split, make_split,
                              save_split, seed_leaky_split)
-from .preprocess import augmentation_layers, make_dataset
-from .models import (DEFAULT_BACKBONE, build_classifier, get_backbone, linear_head, save_model, seed_head,
-                               set_trainable)
+from .evaluate import read_label_csv
+from .preprocess import AUGMENTATIONS, augmentation_layers, make_dataset
+from .models import (COLOUR_CONSTANCY, DEFAULT_BACKBONE, build_classifier, get_backbone, linear_head, save_model, seed_head,
+                               set_trainable, sha256_file)
 
 # %% auto #0
 __all__ = ['PROTOCOLS', 'RECIPES', 'STAGE1_FIELDS', 'write_json', 'TrainConfig', 'label_column', 'encode_labels', 'compile_model',
            'feature_extractor', 'head_model', 'copy_head', 'cache_features', 'read_state', 'RunCheckpoint',
-           'run_stage1', 'run_stage2', 'stage2_learning_rate', 'encode_labels_tf', 'run_card', 'prepare_run',
-           'validation_split', 'train', 'plot_history', 'fork_stage1']
+           'run_stage1', 'run_stage2', 'stage2_learning_rate', 'encode_labels_tf', 'run_card', 'extra_training_rows',
+           'prepare_run', 'validation_split', 'train', 'plot_history', 'fork_stage1']
 
 # %% ../nbs/03_train.ipynb #b3cfa182
 PROTOCOLS: tuple[str, ...] = ('lesion', 'seed_leaky')
@@ -43,7 +45,12 @@ class TrainConfig:
     head: str = 'seed'                   # 'seed' (Dense256/128 + dropout) or 'linear'
     weights: str|None = 'auto'           # backbone weights: 'auto', 'imagenet' or None
     balancing: str = 'class_weights'     # 'none', 'undersample' or 'class_weights' (training split only)
-    augment: bool = True                 # flips, rotation, zoom, brightness (training only)
+    augment: bool = True                 # augment the training images (training only)
+    augmentation: str = 'domain'         # 'domain' (for other clinics' pictures) or 'basic' (the seed's); see preprocess
+    augment_strength: float = 1.0        # 'domain' only: scales its ranges (rotation stays any angle)
+    colour_constancy: str|None = None    # None, or 'shades_of_gray': a layer inside the model
+    extra: tuple[str, ...] = ()          # labelled CSVs (`evaluate --csv` format) whose `train` rows are added to training
+    extra_weight: int = 1                # each extra training row is used this many times per epoch (balances small sources)
     clahe: bool = False                  # CLAHE on the L channel before everything else
     feature_views: int = 2               # augmented views per training image cached for stage 1
     stage1_epochs: int = 30              # head-only epochs on cached features
@@ -63,6 +70,12 @@ class TrainConfig:
         if self.task not in TASKS: raise ValueError(f"task {self.task!r}: use one of {TASKS}")
         if self.balancing not in BALANCING: raise ValueError(f"balancing {self.balancing!r}: use one of {BALANCING}")
         if self.protocol not in PROTOCOLS: raise ValueError(f"protocol {self.protocol!r}: use one of {PROTOCOLS}")
+        if self.augmentation not in AUGMENTATIONS: raise ValueError(f"augmentation {self.augmentation!r}: use one of {AUGMENTATIONS}")
+        if self.colour_constancy is not None and self.colour_constancy not in COLOUR_CONSTANCY:
+            raise ValueError(f"colour_constancy {self.colour_constancy!r}: use None or one of {tuple(COLOUR_CONSTANCY)}")
+        self.extra = tuple(str(Path(p).resolve()) for p in self.extra)
+        if int(self.extra_weight) < 1: raise ValueError(f"extra_weight {self.extra_weight}: must be a whole number >= 1")
+        if not 0 < self.augment_strength <= 1: raise ValueError(f"augment_strength {self.augment_strength}: must be in (0, 1]")
         if self.stage2_schedule not in ('constant', 'cosine'): raise ValueError(f"stage2_schedule {self.stage2_schedule!r}: use 'constant' or 'cosine'")
         get_backbone(self.backbone)  # a clear error for an unknown name
         if self.input_size is not None: self.input_size = tuple(int(s) for s in self.input_size)
@@ -89,7 +102,7 @@ class TrainConfig:
 
 RECIPES: dict[str, TrainConfig] = {
     'default': TrainConfig(),
-    'seed': TrainConfig(backbone='resnet50', input_size=(224, 224), balancing='undersample', feature_views=2,
+    'seed': TrainConfig(backbone='resnet50', input_size=(224, 224), balancing='undersample', feature_views=2, augmentation='basic',
                         stage1_epochs=10, stage2_epochs=10, stage2_lr=1e-4, unfreeze=50, stage2_schedule='constant', patience=10),
 }
 
@@ -144,7 +157,7 @@ def cache_features(extractor:keras.Model, # from `feature_extractor`
     h, w = config.size
     images = make_dataset(table, size=(w, h), batch_size=config.batch_size, training=False, clahe=config.clahe,
                           label_col=None, cache=False)
-    augment = augmentation_layers(seed=config.seed)
+    augment = augmentation_layers(seed=config.seed, recipe=config.augmentation, strength=config.augment_strength)
     out = []
     for view in range(1 + views):
         batches = images if view == 0 else images.map(lambda x: augment(x, training=True))
@@ -230,6 +243,7 @@ def run_stage2(config:TrainConfig, run_dir:Path, state:dict, train:pd.DataFrame,
     col = label_column(config.task)
     def dataset(table, training):
         ds = make_dataset(table, size=(w, h), batch_size=config.batch_size, training=training, augment=config.augment,
+                          augmentation=config.augmentation, strength=config.augment_strength,
                           clahe=config.clahe, label_col=col, shuffle_seed=config.seed + done)
         return ds.map(lambda x, y: (x, encode_labels_tf(y, config.task)))
     callback = RunCheckpoint(run_dir, state, 2, config.patience, run_dir/'best.keras')
@@ -247,10 +261,45 @@ def encode_labels_tf(labels:tf.Tensor, task:str)->tf.Tensor:
     return tf.cast(labels[:, None], 'float32') if task == 'binary' else tf.one_hot(labels, len(class_names(task)))
 
 # %% ../nbs/03_train.ipynb #8c8169f8
-def run_card(config:TrainConfig)->dict:
-    "What a run's model card says about how it was trained."
+def run_card(config:TrainConfig, extra:pd.DataFrame|None=None)->dict:
+    "What a run's model card says about how it was trained, including every extra source and its image ids."
+    sources = [dict(name='HAM10000', split='train rows of the lesion split', split_seed=config.split_seed)]
+    if extra is not None and len(extra):
+        for csv, rows in extra.groupby('source', sort=False):
+            sources.append(dict(name=Path(csv).name, csv=csv, sha256=sha256_file(csv), n_images=len(rows),
+                                n_malignant=int(rows.label.sum()), image_ids=sorted(rows.image_id)))
+    data = 'HAM10000 (CC BY-NC 4.0): research and teaching use only'
+    if len(sources) > 1: data += ' + ' + ', '.join(s['name'] for s in sources[1:]) + ' (train rows)'
     return dict(task=config.task, backbone=config.backbone, training=asdict(config), split_seed=config.split_seed,
-                data='HAM10000 (CC BY-NC 4.0): research and teaching use only')
+                data=data, training_sources=sources)
+
+# %% ../nbs/03_train.ipynb #bfbd2c96
+def extra_training_rows(csvs:Sequence[str|Path],   # labelled CSVs in the `evaluate --csv` format
+                        task:str='binary',         # 'multiclass' needs a HAM `dx` code per row
+                        held_out_ids:Collection[str]=(), # image ids that must not be trained on (HAM val/test)
+                       )->pd.DataFrame:            # training rows: image_id, lesion_id, dx, label, dx_idx, path, split, source
+    "The `train` rows (or all rows, without a `split` column) of each CSV, ready to join HAM10000's training rows."
+    parts = []
+    for csv in csvs:
+        table = read_label_csv(csv)
+        if 'split' in table: table = table[table.split.astype(str).str.strip().str.lower() == 'train']
+        if table.empty: raise DataError(f"{csv}: no rows with split 'train' to add")
+        image_id = table.image.map(lambda p: Path(str(p)).stem)
+        dx = table.dx.astype(str).str.strip().str.lower() if 'dx' in table else pd.Series('', index=table.index)
+        if task == 'multiclass':
+            known = dx.isin(DX_CLASSES)
+            if not known.any(): raise DataError(f"{csv}: no row has a HAM dx code {list(DX_CLASSES)}, needed for the 7-class task")
+            table, image_id, dx = table[known], image_id[known], dx[known]
+        leaked = sorted(set(image_id) & set(held_out_ids))
+        if leaked: raise DataError(f"{csv}: {len(leaked)} image(s) of the HAM10000 validation/test split, e.g. {leaked[:3]}: they would leak")
+        groups = table.lesion_id.astype(str) if 'lesion_id' in table else image_id
+        parts.append(pd.DataFrame({'image_id': image_id, 'lesion_id': f'{Path(csv).name}:' + groups, 'dx': dx,
+                                   'label': table.label.astype(int), 'path': table.path, 'split': 'train', 'source': str(Path(csv).resolve())}))
+    if not parts: return pd.DataFrame(columns=['image_id', 'lesion_id', 'dx', 'label', 'dx_idx', 'path', 'split', 'source'])
+    rows = pd.concat(parts, ignore_index=True)
+    rows['group'] = rows.lesion_id
+    rows['dx_idx'] = rows.dx.map({d: i for i, d in enumerate(DX_CLASSES)}).fillna(-1).astype(int)
+    return rows
 
 # %% ../nbs/03_train.ipynb #0fa46bd2
 def prepare_run(run_dir:str|Path, config:TrainConfig|None, data:str|Path|None, resume:bool)->tuple[TrainConfig, pd.DataFrame]:
@@ -288,15 +337,19 @@ def train(run_dir:str|Path,                 # folder for checkpoints, history, p
     if tf.config.list_physical_devices('GPU'): keras.mixed_precision.set_global_policy('mixed_float16')
     state = read_state(run_dir)
     if state['finished'] and (run_dir/'model.keras').exists(): return pd.DataFrame(state['history'])  # keep its evaluated card
-    train_rows, weights = balance_training(table, config.balancing, label_column(config.task), config.seed)
+    extra = extra_training_rows(config.extra, config.task, held_out_ids=set(table.image_id[table.split != 'train']))
+    if len(extra) and verbose: print(f"extra training rows: {len(extra)} ({int(extra.label.sum())} malignant) from {len(config.extra)} CSV(s), each used {config.extra_weight}x")
+    train_rows, weights = balance_training(pd.concat([table] + [extra]*int(config.extra_weight), ignore_index=True) if len(extra) else table,
+                                           config.balancing, label_column(config.task), config.seed)
     val_rows = table[table.split == validation_split(config)]
     if not state['stage1_done']:
-        model = build_classifier(config.backbone, config.task, config.head, weights=config.weights, input_size=config.size)
+        model = build_classifier(config.backbone, config.task, config.head, weights=config.weights, input_size=config.size,
+                                 colour_constancy=config.colour_constancy)
         run_stage1(config, run_dir, state, train_rows, val_rows, weights, model, verbose)
     if config.stage2_epochs > 0 and not state['finished']:
         run_stage2(config, run_dir, state, train_rows, val_rows, weights, verbose)
     best = keras.saving.load_model(run_dir/'best.keras', safe_mode=True)
-    save_model(best, run_dir/'model.keras', card={**run_card(config), 'val_auc': state['best_auc'], 'best_epoch': state['best_epoch']})
+    save_model(best, run_dir/'model.keras', card={**run_card(config, extra), 'val_auc': state['best_auc'], 'best_epoch': state['best_epoch']})
     state['finished'] = True; write_json(run_dir/'state.json', state)
     history = pd.DataFrame(state['history'])
     figure = plot_history(history)
@@ -317,7 +370,8 @@ def plot_history(history:pd.DataFrame)->plt.Figure:
     return fig
 
 # %% ../nbs/03_train.ipynb #c5557ef4
-STAGE1_FIELDS: tuple[str, ...] = ('task', 'backbone', 'input_size', 'head', 'weights', 'balancing', 'augment', 'clahe',
+STAGE1_FIELDS: tuple[str, ...] = ('task', 'backbone', 'input_size', 'head', 'weights', 'balancing', 'augment', 'augmentation',
+                                  'augment_strength', 'colour_constancy', 'extra', 'extra_weight', 'clahe',
                                   'feature_views', 'stage1_epochs', 'stage1_lr', 'batch_size', 'label_smoothing', 'seed',
                                   'split_seed', 'protocol')   # the settings stage 1's result depends on
 
@@ -340,7 +394,8 @@ def fork_stage1(source:str|Path,     # a run folder whose stage 1 is finished
     stage1 = [h for h in state['history'] if h['stage'] == 1]
     best = max(stage1, key=lambda h: h['val_auc'])
     head = keras.saving.load_model(run_dir/'best_head.keras', safe_mode=True)
-    model = build_classifier(config.backbone, config.task, config.head, weights=config.weights, input_size=config.size)
+    model = build_classifier(config.backbone, config.task, config.head, weights=config.weights, input_size=config.size,
+                             colour_constancy=config.colour_constancy)
     atomic_write(run_dir/'best.keras', copy_head(head, model).save)
     write_json(run_dir/'state.json', dict(epoch=len(stage1), stage=2, stage1_done=True, best_auc=best['val_auc'],
                                           best_epoch=best['epoch'], wait=0, history=stage1, finished=False, checkpoint=''))
