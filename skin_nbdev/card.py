@@ -14,7 +14,7 @@ from .data import DISCLAIMER
 from .models import DEFAULT_MODEL_PATH, card_path
 
 # %% auto #0
-__all__ = ['METRIC_NAMES', 'read_card', 'card_overview', 'card_metrics', 'card_subgroups', 'plot_subgroups',
+__all__ = ['METRIC_NAMES', 'read_card', 'card_overview', 'card_metrics', 'card_external', 'card_subgroups', 'plot_subgroups',
            'card_limits_markdown', 'adjuster_summary']
 
 # %% ../nbs/model_card.ipynb #c39842fe
@@ -67,6 +67,17 @@ def card_metrics(card:dict)->pd.DataFrame:
     table = pd.DataFrame(rows, columns=['metric', 'value', 'low', 'high']).set_index('metric')
     table.attrs.update(n=metrics.get('n'), prevalence=metrics.get('prevalence'))
     return table
+
+# %% ../nbs/model_card.ipynb #1d4ae2e1
+def card_external(card:dict)->pd.DataFrame:
+    "HAM10000 test next to every external set of the card: n, prevalence, AUC, sensitivity, specificity at the card's threshold."
+    def fmt(m, k):
+        ci = m.get(f'{k}_ci') or [None, None]
+        return 'n/a' if m.get(k) is None else f"{m[k]:.3f}" + (f" ({ci[0]:.3f}-{ci[1]:.3f})" if None not in ci else '')
+    sets = {'HAM10000 test': card.get('test_metrics') or {}, **(card.get('external_metrics') or {})}
+    return pd.DataFrame({name: {'n': m.get('n'), 'prevalence': None if m.get('prevalence') is None else round(m['prevalence'], 3),
+                                'AUC (95% CI)': fmt(m, 'auc'), 'sensitivity (95% CI)': fmt(m, 'sensitivity'),
+                                'specificity (95% CI)': fmt(m, 'specificity')} for name, m in sets.items() if m}).T
 
 # %% ../nbs/model_card.ipynb #6d288a3c
 def card_subgroups(card:dict,        # an evaluated card

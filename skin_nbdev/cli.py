@@ -52,6 +52,7 @@ TRAIN_OPTIONS: dict[str, dict] = {  # command-line option -> TrainConfig field, 
     '--augmentation': dict(dest='augmentation', choices=['domain', 'basic'], help="augmentation recipe: for other clinics' pictures (default) or the seed's"),
     '--augment-strength': dict(dest='augment_strength', type=float, help="scales the 'domain' augmentation's ranges, in (0, 1]"),
     '--extra-weight': dict(dest='extra_weight', type=int, help='each --extra training row is used this many times per epoch'),
+    '--extra-val': dict(dest='extra_val', type=float, help="share of each --extra source's train rows held out (never trained on) to choose the operating point"),
     '--colour-constancy': dict(dest='colour_constancy', choices=['shades_of_gray'], help='a colour-constancy layer inside the model'),
     '--extra': dict(dest='extra', nargs='+', metavar='CSV', help="labelled CSVs (evaluate --csv format) whose split=train rows "
                     "are added to training; their val/test rows are never trained on"),
@@ -110,7 +111,8 @@ def cmd_calibrate(args:argparse.Namespace)->dict:
     ci = lambda k: f"{fit[k]:.3f} [{fit[k + '_ci'][0]:.3f}, {fit[k + '_ci'][1]:.3f}]" if None not in (fit[k], *fit[k + '_ci']) else 'n/a'
     print(f"site {Path(args.csv).name}: {site['n_images']} images, {site['n_malignant']} malignant ({site['prevalence']:.1%}), "
           f"{site['unreadable']} unreadable (skipped)")
-    print(f"threshold {card['threshold']:.3f} (was {site['based_on']['threshold']}): {site['threshold_rule']}")
+    was = site['based_on']['threshold']
+    print(f"threshold {card['threshold']:.3f} (was {'none' if was is None else f'{was:.3f}'}): {site['threshold_rule']}")
     print(f"on these images: AUC {ci('auc')}, sensitivity {ci('sensitivity')}, specificity {ci('specificity')}")
     print(f"model for this site: {Path(args.out)/model.name} (use it as --model)\n{DISCLAIMER}")
     return card

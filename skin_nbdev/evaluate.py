@@ -27,8 +27,9 @@ __all__ = ['ABOVE_ALL', 'TIERS', 'CI_METRICS', 'FIG_DPI', 'SAVE_DPI', 'AGE_BANDS
            'plot_confusion', 'plot_calibration', 'plot_score_histograms', 'age_band', 'subgroup_metrics',
            'precision_at_prevalence', 'seed_at_prevalence', 'to_jsonable', 'report_markdown', 'write_report',
            'evaluate_scores', 'evaluation_figures', 'predict_probabilities', 'malignant_probability', 'recalibrate',
-           'calibrated_probability', 'multiclass_report', 'evaluate_leaky', 'side_by_side', 'evaluate_model',
-           'ship_model', 'parse_label', 'read_label_csv', 'labelled_predictions', 'evaluate_csv']
+           'calibrated_probability', 'multiclass_report', 'evaluate_leaky', 'side_by_side', 'locate_source_csv',
+           'extra_validation_rows', 'evaluate_model', 'ship_model', 'parse_label', 'read_label_csv',
+           'labelled_predictions', 'evaluate_csv']
 
 # %% ../nbs/04_evaluate.ipynb #0635b5bd
 _MALIGNANT_MIX = {'mel': 1113, 'bcc': 514, 'akiec': 327}            # HAM10000 counts, used as weights
@@ -578,6 +579,7 @@ def evaluate_scores(val:pd.DataFrame,              # validation rows: labels, pr
                     by:Sequence[str]=SUBGROUPS,    # subgroup columns (those present are used)
                     min_n:int=30,                  # smallest subgroup with metrics
                     n_bins:int=10,                 # ECE bins
+                    source_col:str='source',       # validation rows from several sources: each must reach the target
                    )->dict:                        # metrics.json content (REPORT_KEYS and more)
     "Choose temperature, threshold and tiers on `val`, apply them unchanged to `test`, and report."
     _check_scores(val, 'val', [prob_col, label_col] + ([group_col] if group_col else []))
@@ -586,7 +588,12 @@ def evaluate_scores(val:pd.DataFrame,              # validation rows: labels, pr
     T = fit_temperature(yv, val[prob_col].to_numpy(float), from_logits=False)
     pv, pt = apply_temperature(val[prob_col].to_numpy(float), T, False), apply_temperature(test[prob_col].to_numpy(float), T, False)
     threshold, youden = threshold_for_sensitivity(yv, pv, target_sensitivity), youden_threshold(yv, pv)
+    sources = val[source_col].astype(str).to_numpy() if source_col in val else np.full(len(val), 'all')
+    by_source = {s: threshold_for_sensitivity(yv[sources == s], pv[sources == s], target_sensitivity) for s in dict.fromkeys(sources)}
+    if len(by_source) > 1: threshold = min(by_source.values())    # the highest threshold at which every source reaches the target
     tiers = risk_tiers(yv, pv, low_sensitivity, high_specificity)
+    if len(by_source) > 1: tiers['low'] = min(threshold_for_sensitivity(yv[sources == s], pv[sources == s], low_sensitivity) for s in by_source)
+    tiers.update(low=min(tiers['low'], threshold), high=max(tiers['high'], threshold))   # low <= threshold <= high
     out = metrics_with_ci(yt, pt, test[group_col] if group_col else None, threshold, n_boot, seed)
     out.update(calibration_scores(yt, pt, n_bins))
     out.update({f'{k}_uncalibrated': v for k, v in calibration_scores(yt, test[prob_col].to_numpy(float), n_bins).items()})
@@ -596,7 +603,9 @@ def evaluate_scores(val:pd.DataFrame,              # validation rows: labels, pr
                                  [(f'sensitivity {target_sensitivity:.0%} (val)', threshold), ('youden (val)', youden), ('0.5', 0.5)]},
                tiers=dict(tiers, table=tier_table(yt, pt, tiers).reset_index().to_dict('records')),
                validation=dict(n=len(yv), prevalence=float(yv.mean()), auc=float(roc_auc_score(yv, pv)),
-                               sensitivity=binary_metrics(yv, pv, threshold)['sensitivity']),
+                               sensitivity=binary_metrics(yv, pv, threshold)['sensitivity'],
+                               by_source={s: dict(n=int((sources == s).sum()), threshold=t, **{k: binary_metrics(yv[sources == s], pv[sources == s], threshold)[k]
+                                                  for k in ('auc', 'sensitivity', 'specificity')}) for s, t in by_source.items()}),
                subgroups=subgroup_metrics(test.assign(**{prob_col: pt}), prob_col, threshold,
                                           [c for c in by if c in test or (c == 'age_band' and 'age' in test)], min_n, label_col).to_dict('records'))
     return to_jsonable(out)
@@ -618,8 +627,9 @@ def evaluation_figures(test:pd.DataFrame,   # the test rows given to `evaluate_s
 # %% ../nbs/04_evaluate.ipynb #cb3764d4
 import keras
 from sklearn.metrics import balanced_accuracy_score
-from .data import DataError, count_leaks, load_split, make_split
-from .models import MODEL_LIMITS, TTA_VIEWS, card_decision, load_model, pretrained_path, save_model, update_card
+import warnings
+from .data import DataError, count_leaks, find_data, load_split, make_split
+from .models import MODEL_LIMITS, TTA_VIEWS, card_decision, load_model, pretrained_path, save_model, sha256_file, update_card
 from .preprocess import check_images, make_dataset
 
 # %% ../nbs/04_evaluate.ipynb #63e52d01
@@ -693,6 +703,33 @@ def side_by_side(measured:dict[str, dict], # row name -> a metrics.json (ours: f
     return pd.DataFrame(rows).T
 
 # %% ../nbs/04_evaluate.ipynb #cd9caa93
+def locate_source_csv(source:dict,                # a `training_sources` entry of a card
+                      data:str|Path|None=None,     # HAM10000 folder; found automatically when None
+                     )->Path|None:                 # the CSV, or None when it is not on this machine
+    "An extra source's CSV: where the card says, else in the same-named folder next to the HAM10000 folder."
+    stored, candidates = Path(source.get('csv', '')), [Path(source.get('csv', ''))]
+    try: candidates.append(find_data(data).parent/stored.parent.name/stored.name)
+    except DataError: pass
+    found = next((p for p in candidates if p.is_file()), None)
+    if found is not None and source.get('sha256') and sha256_file(found) != source['sha256']:
+        warnings.warn(f"{found}: not the CSV the model was trained with (sha256 differs); its held-out rows are used all the same")
+    return found
+
+def extra_validation_rows(card:dict, data:str|Path|None=None)->pd.DataFrame:
+    "The held-out (never trained on) validation rows of a model's extra training sources, with `path`, `label`, `lesion_id`, `source`."
+    parts = []
+    for source in card.get('training_sources', [])[1:]:
+        ids = set(source.get('val_image_ids') or [])
+        if not ids: continue
+        csv = locate_source_csv(source, data)
+        if csv is None:
+            warnings.warn(f"{source['name']}: its CSV ({source.get('csv')}) is not on this machine: the operating point is chosen on HAM10000 validation only")
+            continue
+        rows = read_label_csv(csv)
+        rows = rows[[Path(str(p)).stem in ids for p in rows.image]]
+        parts.append(rows.assign(lesion_id=[f"{source['name']}:{Path(str(p)).stem}" for p in rows.image], source=source['name']))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
 def evaluate_model(model_path:str|Path,         # a `.keras` file with its card
                    out_dir:str|Path,            # where metrics.json, report.md and the PNGs go
                    data:str|Path|None=None,     # HAM10000 folder; found automatically when None
@@ -710,6 +747,8 @@ def evaluate_model(model_path:str|Path,         # a `.keras` file with its card
     table = load_split(split_csv, data, check=not leaky) if split_csv else make_split(data, seed=card.get('split_seed', 42))
     if leaky: return evaluate_leaky(model, table, out_dir, n_boot, clahe=card.get('training', {}).get('clahe', False))
     val, test = table[table.split == 'val'], table[table.split == split]
+    extra_val = extra_validation_rows(card, data) if card['task'] == 'binary' else pd.DataFrame()
+    if len(extra_val): val = pd.concat([val.assign(source='HAM10000'), extra_val], ignore_index=True)
     clahe = card.get('training', {}).get('clahe', False)
     val_probs, test_probs = (predict_probabilities(model, rows, clahe=clahe, tta=tta) for rows in (val, test))
     multiclass = card['task'] == 'multiclass'
@@ -725,7 +764,10 @@ def evaluate_model(model_path:str|Path,         # a `.keras` file with its card
     if write_card and split == 'test':
         headline = {k: result[k] for k in ('n', 'prevalence', 'auc', 'auc_ci', 'sensitivity', 'sensitivity_ci', 'specificity',
                                             'specificity_ci', 'precision', 'precision_ci', 'balanced_accuracy', 'ece', 'brier') if k in result}
-        update_card(model_path, dict(tta=tta, site_calibration=None, threshold_source='chosen on HAM10000 validation, applied unchanged',
+        chosen_on = ' + '.join(result['validation']['by_source']) if len(extra_val) else 'HAM10000 validation'
+        update_card(model_path, dict(tta=tta, site_calibration=None, threshold_source=f'chosen on {chosen_on}' + (
+                                         f" (each reaching sensitivity {result['target_sensitivity']:.0%})" if len(extra_val) else '') + ', applied unchanged',
+                                     validation=result['validation'],
                                      threshold=result['threshold'], threshold_uncalibrated=result['threshold_uncalibrated'],
                                      temperature=result['temperature'], tiers={k: result['tiers'][k] for k in ('low', 'high')},
                                      target_sensitivity=result['target_sensitivity'], test_metrics=headline,

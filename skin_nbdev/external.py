@@ -219,7 +219,7 @@ def plot_calibration_need(draws:pd.DataFrame, target:float=0.90, path:str|Path|N
         ax.errorbar(g.mean().index, g.mean(), yerr=[g.mean() - g.quantile(0.1), g.quantile(0.9) - g.mean()], marker=marker, capsize=3, label=f'{metric} (mean, 10-90%)')
     ax.axhline(target, ls='--', c='grey', lw=1, label=f'target sensitivity {target:.0%}')
     ax.set(xscale='log', xlabel='labelled images used to calibrate', ylabel='on the rest of the site', title=title, ylim=(0, 1.02))
-    ax.set_xticks(sorted(ok['size'].unique())); ax.set_xticklabels([str(s) for s in sorted(ok['size'].unique())])
+    ax.minorticks_off(); ax.set_xticks(sorted(ok['size'].unique())); ax.set_xticklabels([str(s) for s in sorted(ok['size'].unique())])
     ax.legend(fontsize=7, loc='lower right')
     fig.text(0.01, 0.005, 'Research and teaching software, not a medical device.', fontsize=6, color='grey')
     return _save(fig, path)
@@ -228,6 +228,7 @@ def plot_calibration_need(draws:pd.DataFrame, target:float=0.90, path:str|Path|N
 def untrained_rows(table:pd.DataFrame, # rows of a labelled CSV (`image`, ...)
                    card:dict,          # the model's card
                   )->pd.DataFrame:     # the rows whose image the model never trained on
-    "The rows of an external set that the model's training sources do not contain."
+    "The rows of an external set that the model neither trained on nor held out to choose its operating point."
     seen = set(trained_on(card, [Path(str(p)).stem for p in table.image]))
+    seen |= {i for source in card.get('training_sources', []) for i in source.get('val_image_ids', [])}
     return table[[Path(str(p)).stem not in seen for p in table.image]]

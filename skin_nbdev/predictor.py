@@ -360,8 +360,8 @@ def disclaimer_html()->str:
     "The medical disclaimer as a visible warning box."
     return ('<div class="sn-disclaimer" style="border:2px solid #d9822b;background:#fff4e5;padding:8px 12px;'
             'border-radius:6px;margin:6px 0"><b>⚠ Not a diagnosis.</b> ' + html.escape(DISCLAIMER) +
-            ' The model was trained on HAM10000 dermoscopy pictures only; phone photos and other skin types may '
-            'be predicted badly.</div>')
+            ' The model was trained on dermoscopy pictures only (HAM10000, and ISIC 2017 for the shipped model); phone '
+            'photos, other cameras and other skin types may be predicted badly.</div>')
 
 # %% ../nbs/05_predictor.ipynb #c1a9cc3a
 VERDICT_COLOURS = {'benign': '#1a7f37', 'malignant': '#cf222e', NO_VERDICT: '#6e7781'}

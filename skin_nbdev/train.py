@@ -51,6 +51,7 @@ class TrainConfig:
     colour_constancy: str|None = None    # None, or 'shades_of_gray': a layer inside the model
     extra: tuple[str, ...] = ()          # labelled CSVs (`evaluate --csv` format) whose `train` rows are added to training
     extra_weight: int = 1                # each extra training row is used this many times per epoch (balances small sources)
+    extra_val: float = 0.0               # share of each extra source's `train` rows held out (never trained on) to choose the operating point
     clahe: bool = False                  # CLAHE on the L channel before everything else
     feature_views: int = 2               # augmented views per training image cached for stage 1
     stage1_epochs: int = 30              # head-only epochs on cached features
@@ -75,6 +76,7 @@ class TrainConfig:
             raise ValueError(f"colour_constancy {self.colour_constancy!r}: use None or one of {tuple(COLOUR_CONSTANCY)}")
         self.extra = tuple(str(Path(p).resolve()) for p in self.extra)
         if int(self.extra_weight) < 1: raise ValueError(f"extra_weight {self.extra_weight}: must be a whole number >= 1")
+        if not 0 <= self.extra_val < 1: raise ValueError(f"extra_val {self.extra_val}: must be in [0, 1)")
         if not 0 < self.augment_strength <= 1: raise ValueError(f"augment_strength {self.augment_strength}: must be in (0, 1]")
         if self.stage2_schedule not in ('constant', 'cosine'): raise ValueError(f"stage2_schedule {self.stage2_schedule!r}: use 'constant' or 'cosine'")
         get_backbone(self.backbone)  # a clear error for an unknown name
@@ -266,8 +268,10 @@ def run_card(config:TrainConfig, extra:pd.DataFrame|None=None)->dict:
     sources = [dict(name='HAM10000', split='train rows of the lesion split', split_seed=config.split_seed)]
     if extra is not None and len(extra):
         for csv, rows in extra.groupby('source', sort=False):
-            sources.append(dict(name=Path(csv).name, csv=csv, sha256=sha256_file(csv), n_images=len(rows),
-                                n_malignant=int(rows.label.sum()), image_ids=sorted(rows.image_id)))
+            trained, held = rows[rows.split == 'train'], rows[rows.split == 'val']
+            sources.append(dict(name=Path(csv).name, csv=csv, sha256=sha256_file(csv), n_images=len(trained),
+                                n_malignant=int(trained.label.sum()), image_ids=sorted(trained.image_id),
+                                val_image_ids=sorted(held.image_id), weight=config.extra_weight))
     data = 'HAM10000 (CC BY-NC 4.0): research and teaching use only'
     if len(sources) > 1: data += ' + ' + ', '.join(s['name'] for s in sources[1:]) + ' (train rows)'
     return dict(task=config.task, backbone=config.backbone, training=asdict(config), split_seed=config.split_seed,
@@ -277,8 +281,10 @@ def run_card(config:TrainConfig, extra:pd.DataFrame|None=None)->dict:
 def extra_training_rows(csvs:Sequence[str|Path],   # labelled CSVs in the `evaluate --csv` format
                         task:str='binary',         # 'multiclass' needs a HAM `dx` code per row
                         held_out_ids:Collection[str]=(), # image ids that must not be trained on (HAM val/test)
-                       )->pd.DataFrame:            # training rows: image_id, lesion_id, dx, label, dx_idx, path, split, source
-    "The `train` rows (or all rows, without a `split` column) of each CSV, ready to join HAM10000's training rows."
+                        val_share:float=0.0,       # share of each CSV's `train` groups marked `val` instead (stratified, seeded)
+                        seed:int=42,
+                       )->pd.DataFrame:            # rows: image_id, lesion_id, dx, label, dx_idx, path, split ('train'/'val'), source
+    "The `train` rows (or all rows, without a `split` column) of each CSV, ready to join HAM10000's training rows; a share may be held out as `val`."
     parts = []
     for csv in csvs:
         table = read_label_csv(csv)
@@ -298,6 +304,12 @@ def extra_training_rows(csvs:Sequence[str|Path],   # labelled CSVs in the `evalu
     if not parts: return pd.DataFrame(columns=['image_id', 'lesion_id', 'dx', 'label', 'dx_idx', 'path', 'split', 'source'])
     rows = pd.concat(parts, ignore_index=True)
     rows['group'] = rows.lesion_id
+    if val_share > 0:                                 # whole groups, drawn per source and class
+        rng = np.random.default_rng(seed)
+        for _, part in rows.groupby(['source', 'label']):
+            groups = part.group.unique()
+            held = set(rng.choice(groups, round(val_share*len(groups)), replace=False))
+            rows.loc[part.index[part.group.isin(held)], 'split'] = 'val'
     rows['dx_idx'] = rows.dx.map({d: i for i, d in enumerate(DX_CLASSES)}).fillna(-1).astype(int)
     return rows
 
@@ -337,9 +349,11 @@ def train(run_dir:str|Path,                 # folder for checkpoints, history, p
     if tf.config.list_physical_devices('GPU'): keras.mixed_precision.set_global_policy('mixed_float16')
     state = read_state(run_dir)
     if state['finished'] and (run_dir/'model.keras').exists(): return pd.DataFrame(state['history'])  # keep its evaluated card
-    extra = extra_training_rows(config.extra, config.task, held_out_ids=set(table.image_id[table.split != 'train']))
-    if len(extra) and verbose: print(f"extra training rows: {len(extra)} ({int(extra.label.sum())} malignant) from {len(config.extra)} CSV(s), each used {config.extra_weight}x")
-    train_rows, weights = balance_training(pd.concat([table] + [extra]*int(config.extra_weight), ignore_index=True) if len(extra) else table,
+    extra = extra_training_rows(config.extra, config.task, set(table.image_id[table.split != 'train']), config.extra_val, config.split_seed)
+    if len(extra) and verbose: print(f"extra training rows: {(extra.split == 'train').sum()} ({int(extra.label[extra.split == 'train'].sum())} malignant) "
+                                 f"from {len(config.extra)} CSV(s), each used {config.extra_weight}x; {(extra.split == 'val').sum()} held out for validation")
+    extra_train = extra[extra.split == 'train']     # the held-out `val` rows of extra sources are never trained on
+    train_rows, weights = balance_training(pd.concat([table] + [extra_train]*int(config.extra_weight), ignore_index=True) if len(extra) else table,
                                            config.balancing, label_column(config.task), config.seed)
     val_rows = table[table.split == validation_split(config)]
     if not state['stage1_done']:
