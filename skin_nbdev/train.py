@@ -46,7 +46,7 @@ class TrainConfig:
     weights: str|None = 'auto'           # backbone weights: 'auto', 'imagenet' or None
     balancing: str = 'class_weights'     # 'none', 'undersample' or 'class_weights' (training split only)
     augment: bool = True                 # augment the training images (training only)
-    augmentation: str = 'domain'         # 'domain' (for other clinics' pictures) or 'basic' (the seed's); see preprocess
+    augmentation: str = 'basic'          # 'basic' (the seed's; what the shipped model used) or 'domain' (stronger, for other clinics' pictures)
     augment_strength: float = 1.0        # 'domain' only: scales its ranges (rotation stays any angle)
     colour_constancy: str|None = None    # None, or 'shades_of_gray': a layer inside the model
     extra: tuple[str, ...] = ()          # labelled CSVs (`evaluate --csv` format) whose `train` rows are added to training
@@ -104,7 +104,7 @@ class TrainConfig:
 
 RECIPES: dict[str, TrainConfig] = {
     'default': TrainConfig(),
-    'seed': TrainConfig(backbone='resnet50', input_size=(224, 224), balancing='undersample', feature_views=2, augmentation='basic',
+    'seed': TrainConfig(backbone='resnet50', input_size=(224, 224), balancing='undersample', feature_views=2,
                         stage1_epochs=10, stage2_epochs=10, stage2_lr=1e-4, unfreeze=50, stage2_schedule='constant', patience=10),
 }
 
