@@ -16,7 +16,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score, roc_curve
 
 from .data import BINARY_CLASSES, DISCLAIMER, DataError, atomic_write
-from .models import DEFAULT_MODEL_PATH, card_path, checked_card, sha256_file
+from .models import DEFAULT_MODEL_PATH, card_path, sha256_file
 from .evaluate import (FIG_DPI, _save, binary_metrics, calibrated_probability, expected_calibration_error,
                                  labelled_predictions, metrics_with_ci, recalibrate, risk_tiers)
 from .explain import ood_path
@@ -148,8 +148,7 @@ def calibrate_site(csv:str|Path,                 # the site's labelled images: `
                   )->dict:                       # the new card
     "Choose a site's operating point on its labelled images and write a model file + card for that site into `out_dir`."
     model_path, out_dir = Path(model_path or DEFAULT_MODEL_PATH), Path(out_dir)
-    card = checked_card(model_path)
-    good, bad, outputs, card = labelled_predictions(model_path, csv, tta)
+    good, bad, outputs, card = labelled_predictions(model_path, csv, tta)   # the model file and its card are checked there
     for row in bad.itertuples(): warnings.warn(f"{csv}: skipped {row.image}: {row.error}")
     y = good.label.to_numpy(int)
     n_mal, need = int(y.sum()), min_malignant(sensitivity)
