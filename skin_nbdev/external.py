@@ -22,11 +22,13 @@ from .evaluate import (FIG_DPI, _save, binary_metrics, calibrated_probability, e
 from .explain import ood_path
 
 # %% auto #0
-__all__ = ['HAM10000_IDS', 'set_metrics', 'plot_rocs', 'plot_set_histograms', 'min_malignant', 'conformal_threshold',
+__all__ = ['FOOTNOTE', 'HAM10000_IDS', 'set_metrics', 'plot_rocs', 'plot_set_histograms', 'min_malignant', 'conformal_threshold',
            'fit_recalibration', 'site_operating_point', 'trained_on', 'calibrate_site', 'calibration_need',
            'summarize_need', 'plot_calibration_need', 'untrained_rows']
 
 # %% ../nbs/04a_external.ipynb #2bbf312a
+FOOTNOTE = DISCLAIMER.split(':')[0] + '.'   # 'Research and teaching software, not a medical device.', under every figure
+
 def set_metrics(sets:dict[str, pd.DataFrame], # set name -> rows with `label`, `prob` (and optionally `lesion_id`)
                 threshold:float,              # one operating point for all (e.g. the card's)
                 n_boot:int=1000,              # bootstrap resamples for the intervals
@@ -62,7 +64,7 @@ def plot_rocs(sets:dict[str, pd.DataFrame], # set name -> rows with `label` and 
     ax.plot([0, 1], [0, 1], ls='--', c='grey', lw=1)
     ax.set(xlabel='1 - specificity', ylabel='sensitivity', title=title, xlim=(0, 1), ylim=(0, 1.01))
     ax.legend(loc='lower right', fontsize=7)
-    fig.text(0.01, 0.005, 'Research and teaching software, not a medical device.', fontsize=6, color='grey')
+    fig.text(0.01, 0.005, FOOTNOTE, fontsize=6, color='grey')
     return _save(fig, path)
 
 def plot_set_histograms(sets:dict[str, pd.DataFrame], # set name -> rows with `label` and `prob`
@@ -220,7 +222,7 @@ def plot_calibration_need(draws:pd.DataFrame, target:float=0.90, path:str|Path|N
     ax.set(xscale='log', xlabel='labelled images used to calibrate', ylabel='on the rest of the site', title=title, ylim=(0, 1.02))
     ax.minorticks_off(); ax.set_xticks(sorted(ok['size'].unique())); ax.set_xticklabels([str(s) for s in sorted(ok['size'].unique())])
     ax.legend(fontsize=7, loc='lower right')
-    fig.text(0.01, 0.005, 'Research and teaching software, not a medical device.', fontsize=6, color='grey')
+    fig.text(0.01, 0.005, FOOTNOTE, fontsize=6, color='grey')
     return _save(fig, path)
 
 # %% ../nbs/04a_external.ipynb #e607a29e
