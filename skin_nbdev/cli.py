@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .data import (BALANCING, DISCLAIMER, METADATA_FILE, DataError, TASKS, atomic_write, find_data,
+from .data import (BALANCING, DISCLAIMER, METADATA_FILE, DataError, TASKS, find_data,
                              load_split, make_split, save_split, split_summary)
+from .files import atomic_write
 
 # %% auto #0
 __all__ = ['TRAIN_OPTIONS', 'APP_HELP', 'APP_MODEL_ENV', 'APP_CULL_AFTER', 'USER_ERRORS', 'cmd_split', 'train_config',
@@ -92,9 +93,9 @@ def cmd_evaluate(args:argparse.Namespace)->dict:
     from skin_nbdev.models import DEFAULT_MODEL_PATH
     model = Path(args.model or DEFAULT_MODEL_PATH)
     shipped = model.resolve() == DEFAULT_MODEL_PATH.resolve()   # the package's card is not rewritten
-    if args.csv: result = evaluate_csv(model, args.csv, args.out, n_boot=args.n_boot, tta=args.tta)
+    if args.csv: result = evaluate_csv(model, args.csv, args.out, n_boot=args.n_boot, tta=args.tta, task=args.task)
     else: result = evaluate_model(model, args.out, data=args.data, split=args.split, n_boot=args.n_boot,
-                                  write_card=not shipped, tta=args.tta)
+                                  write_card=not shipped, tta=args.tta, task=args.task)
     print_headline(result)
     if result.get('errors'): print(f"{len(result['errors'])} image(s) could not be read: see {Path(args.out)/'metrics.json'}")
     print(f"report: {Path(args.out)/'report.md'}\n{DISCLAIMER}")
@@ -135,7 +136,7 @@ def print_rows(rows:pd.DataFrame)->None:
 
 def read_images_csv(csv:str|Path)->tuple[list[str], pd.DataFrame]:
     "The image paths (relative to the CSV) and the age, sex and body site columns of a `predict --csv-in` file."
-    from skin_nbdev.beyond import patient_table
+    from skin_nbdev.metadata import patient_table
     csv = Path(csv)
     try: table = pd.read_csv(csv, dtype=str, keep_default_na=False)
     except Exception as e: raise DataError(f"{csv}: cannot read it as CSV ({e})") from None
@@ -149,19 +150,18 @@ def read_images_csv(csv:str|Path)->tuple[list[str], pd.DataFrame]:
 
 def cmd_predict(args:argparse.Namespace)->pd.DataFrame:
     "Predict images and folders (or the images of `--csv-in`, with their metadata); print the rows, write them to `args.csv` if given."
-    from skin_nbdev.models import DEFAULT_MODEL_PATH
-    from skin_nbdev.predictor import Predictor, predict_paths, rows_to_csv
+    from skin_nbdev.predictor import Predictor, default_predict_model, predict_paths, rows_to_csv
     if bool(args.images) == bool(args.csv_in): raise ValueError("give image files or folders, or --csv-in FILE (one of the two)")
     images, patient = read_images_csv(args.csv_in) if args.csv_in else (args.images, None)
-    predictor = Predictor(args.model or DEFAULT_MODEL_PATH, tta=args.tta)
-    print(predictor)
+    predictor = Predictor(args.model or default_predict_model(), batch_size=32, tta=args.tta)
+    print(predictor)   # says the file, its format (Keras or int8 TFLite) and whether TTA is on
     rows = predict_paths(images, predictor, metadata=ham_metadata(args.data), patient=patient)
     print_rows(rows)
-    if args.cam and not hasattr(predictor.model, 'get_layer'): print("--cam: Grad-CAM needs the .keras model, not a TFLite export")
+    if args.cam and predictor.keras_model() is None: print("--cam: Grad-CAM needs the .keras model this TFLite file was exported from, next to it")
     elif args.cam:
         from skin_nbdev.explain import save_cams
         from skin_nbdev.predictor import expand_paths
-        cams = save_cams(predictor.model, expand_paths(images), args.cam, clahe=predictor.clahe)
+        cams = save_cams(predictor.keras_model(), expand_paths(images), args.cam, clahe=predictor.clahe)
         print(f"Grad-CAM overlays: {(cams.error == '').sum()} written to {args.cam}")
     if args.csv:
         out = atomic_write(args.csv, lambda tmp: Path(tmp).write_bytes(rows_to_csv(rows)))
@@ -193,7 +193,7 @@ def cmd_run(args:argparse.Namespace)->Path:
         model_path = DEFAULT_MODEL_PATH
         table = make_split(args.data, seed=load_model(model_path)[1].get('split_seed', 42))
     print(f"evaluating {model_path} on the test split ...")
-    print_headline(evaluate_model(model_path, out/'evaluation', data=args.data, write_card=args.train))
+    print_headline(evaluate_model(model_path, out/'evaluation', data=args.data, write_card=args.train, task=args.task))
     print(f"report: {out/'evaluation'/'report.md'}\n\nA prediction on four test images with this model:")
     predictor, picks = Predictor(model_path), demo_images(table)
     patient = table.set_index('path').loc[picks, ['age', 'sex', 'localization']]   # HAM10000's metadata of those images
@@ -268,16 +268,18 @@ def build_parser()->argparse.ArgumentParser:
     "The `skin-nbdev` argument parser with one subparser per command."
     parser = argparse.ArgumentParser(prog='skin-nbdev', description=f"A teachable skin-lesion classifier. {DISCLAIMER}")
     commands = parser.add_subparsers(dest='command', required=True)
-    def add(name:str, func, help:str, out:str, out_help:str)->argparse.ArgumentParser:
+    def add(name:str, func, help:str, out:str, out_help:str, task:str|None='binary')->argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help, description=f"{help} {DISCLAIMER}")
         sub.add_argument('--data', default=None, help='HAM10000 folder (default: $SKIN_NBDEV_DATA, ./data/ham10000, ../shared/data/ham10000, Kaggle input)')
-        sub.add_argument('--task', choices=TASKS, default='binary', help='benign vs malignant, or the 7 diagnoses')
+        sub.add_argument('--task', choices=TASKS, default=task, help='benign vs malignant, or the 7 diagnoses' + (
+            f' (default: {task})' if task else " (default: the model's own; a model of another task is an error)"))
         sub.add_argument('--seed', type=int, default=42, help='random seed of the split')
         sub.add_argument('--out', default=out, help=out_help)
         sub.set_defaults(func=func)
         return sub
     add('split', cmd_split, 'Split HAM10000 by lesion and duplicate group, stratified, and save it as CSV.', 'split.csv', 'CSV file to write')
-    evaluate = add('evaluate', cmd_evaluate, 'Evaluate a model: on the HAM10000 split, or on an external CSV.', 'runs/evaluation', 'report folder to write')
+    evaluate = add('evaluate', cmd_evaluate, 'Evaluate a model: on the HAM10000 split, or on an external CSV.', 'runs/evaluation',
+                   'report folder to write', task=None)
     evaluate.add_argument('--model', default=None, help='a .keras model file (default: the pretrained model that ships with the package)')
     evaluate.add_argument('--csv', default=None, help='external set: a CSV with columns image (path relative to it) and label')
     evaluate.add_argument('--split', default='test', choices=['test', 'val'], help='HAM10000 split to report')
@@ -298,7 +300,8 @@ def build_parser()->argparse.ArgumentParser:
     predict.add_argument('images', nargs='*', help='image files or folders')
     predict.add_argument('--csv-in', default=None, metavar='FILE', help="the images from a CSV: column image (path relative to it); "
                          "optional age, sex, localization (or site), used when the model has a metadata adjuster")
-    predict.add_argument('--model', default=None, help='a .keras (or exported .tflite) model file (default: the pretrained model that ships with the package)')
+    predict.add_argument('--model', default=None, help='a .keras (or exported .tflite) model file (default: the int8 TFLite export '
+                         'of the pretrained model that ships with the package; its .keras file for --cam)')
     predict.add_argument('--tta', action=argparse.BooleanOptionalAction, default=None,
                          help="test-time augmentation (flips); default: as the model card says")
     predict.add_argument('--csv', default=None, help='write the rows to this CSV (UTF-8 with BOM)')

@@ -6,7 +6,6 @@
 from __future__ import annotations
 import hashlib, os, shutil, tempfile, urllib.request
 from pathlib import Path
-from typing import Callable
 
 import cv2
 import numpy as np
@@ -16,14 +15,16 @@ from scipy.sparse.csgraph import connected_components
 from sklearn.utils.class_weight import compute_class_weight
 from tqdm.auto import tqdm
 
+from .files import atomic_write  # also importable from here, as before
+
 # %% auto #0
 __all__ = ['DX_NAMES', 'DX_CLASSES', 'MALIGNANT_DX', 'BINARY_CLASSES', 'TASKS', 'DISCLAIMER', 'KAGGLE_HAM', 'METADATA_FILE',
            'KAGGLE_DATASET', 'REQUIRED_COLUMNS', 'IMAGE_SUFFIXES', 'HASH_SIZE', 'THUMB_SIZE', 'SPLITS', 'SPLIT_COLUMNS',
            'BALANCING', 'class_names', 'make_tiny_ham', 'DataError', 'data_candidates', 'find_data',
            'download_ham10000', 'image_folders', 'index_images', 'load_metadata', 'add_labels', 'image_fingerprint',
            'hamming', 'fingerprint_images', 'duplicate_pairs', 'duplicate_groups', 'duplicate_report', 'lesion_split',
-           'check_split', 'make_split', 'atomic_write', 'save_split', 'load_split', 'split_summary', 'undersample',
-           'class_weights', 'balance_training', 'seed_leaky_split', 'count_leaks']
+           'check_split', 'make_split', 'save_split', 'load_split', 'split_summary', 'undersample', 'class_weights',
+           'balance_training', 'seed_leaky_split', 'count_leaks']
 
 # %% ../nbs/00_data.ipynb #23692908
 DX_NAMES: dict[str, str] = {
@@ -291,21 +292,6 @@ def make_split(data:str|Path|None=None, # data folder; found automatically when 
     table = check_split(meta.assign(split=lesion_split(meta, val, test, seed)))
     table.attrs.update(duplicates=duplicate_report(meta, pairs, meta.group.to_numpy()), seed=seed)
     return table
-
-def atomic_write(target:str|Path,            # the file to create or replace
-                 write:Callable[[str], object], # write(tmp_path) writes the whole file at tmp_path
-                )->Path:                       # `target`
-    "Write a file atomically: into a unique temporary file next to `target`, then rename it into place."
-    target = Path(target); target.parent.mkdir(parents=True, exist_ok=True)
-    # same folder (so the rename is atomic) and same suffixes (Keras, NumPy and Matplotlib read them: '.weights.h5')
-    fd, tmp = tempfile.mkstemp(prefix=f'.{target.name}.', suffix=''.join(target.suffixes), dir=target.parent); os.close(fd)
-    try:
-        write(tmp)
-        umask = os.umask(0); os.umask(umask); os.chmod(tmp, 0o666 & ~umask)  # what open() would give, not mkstemp's 0o600
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp): os.remove(tmp)
-    return target
 
 def save_split(table:pd.DataFrame, path:str|Path)->Path:
     "Write the split's portable columns to CSV (atomically: a reader never sees half a file)."

@@ -16,20 +16,21 @@ from scipy.special import expit, log_softmax, logit, softmax
 from sklearn.metrics import (average_precision_score, brier_score_loss, confusion_matrix, log_loss,
                              precision_recall_curve, roc_auc_score, roc_curve)
 
-from .data import BINARY_CLASSES, DISCLAIMER, DX_CLASSES, MALIGNANT_DX, atomic_write
+from .data import BINARY_CLASSES, DISCLAIMER, DX_CLASSES, MALIGNANT_DX
+from .files import atomic_write, write_text
 
 # %% auto #0
 __all__ = ['ABOVE_ALL', 'TIERS', 'CI_METRICS', 'FIG_DPI', 'SAVE_DPI', 'AGE_BANDS', 'SUBGROUPS', 'SEED_REPORTED', 'HAM_PREVALENCE',
-           'REPORT_KEYS', 'SHIPPED_DATA', 'synthetic_scores', 'binary_metrics', 'multiclass_metrics',
+           'REPORT_KEYS', 'TASK_NAMES', 'SHIPPED_DATA', 'synthetic_scores', 'binary_metrics', 'multiclass_metrics',
            'threshold_for_sensitivity', 'youden_threshold', 'threshold_for_specificity', 'risk_tiers', 'assign_tier',
            'tier_table', 'calibration_bins', 'expected_calibration_error', 'calibration_scores', 'fit_temperature',
            'apply_temperature', 'calibration_report', 'bootstrap_ci', 'metrics_with_ci', 'plot_roc', 'plot_pr',
            'plot_confusion', 'plot_calibration', 'plot_score_histograms', 'age_band', 'subgroup_metrics',
            'precision_at_prevalence', 'seed_at_prevalence', 'to_jsonable', 'report_markdown', 'write_report',
            'evaluate_scores', 'evaluation_figures', 'predict_probabilities', 'malignant_probability', 'recalibrate',
-           'calibrated_probability', 'multiclass_report', 'evaluate_leaky', 'side_by_side', 'locate_source_csv',
-           'extra_validation_rows', 'evaluate_model', 'ship_model', 'parse_label', 'read_label_csv',
-           'labelled_predictions', 'evaluate_csv']
+           'calibrated_probability', 'multiclass_report', 'evaluate_leaky', 'side_by_side', 'check_task',
+           'locate_source_csv', 'extra_validation_rows', 'evaluate_model', 'ship_model', 'parse_label',
+           'read_label_csv', 'labelled_predictions', 'evaluate_csv']
 
 # %% ../nbs/04_evaluate.ipynb #0635b5bd
 _MALIGNANT_MIX = {'mel': 1113, 'bcc': 514, 'akiec': 327}            # HAM10000 counts, used as weights
@@ -518,7 +519,7 @@ def to_jsonable(obj):
 
 def _write_text(path:Path, text:str)->Path:
     "Write `text` to `path` atomically (temporary file in the same folder, then rename)."
-    return atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding='utf-8'))
+    return write_text(path, text)
 
 # %% ../nbs/04_evaluate.ipynb #6834408c
 _HEADLINE = ('auc', 'pr_auc', 'sensitivity', 'specificity', 'precision', 'npv', 'balanced_accuracy', 'accuracy', 'f1', 'ece', 'brier')
@@ -629,7 +630,9 @@ import keras
 from sklearn.metrics import balanced_accuracy_score
 import warnings
 from .data import DataError, count_leaks, find_data, load_split, make_split
-from .models import MODEL_LIMITS, TTA_VIEWS, card_decision, load_model, pretrained_path, save_model, sha256_file, update_card
+from .models import (MODEL_LIMITS, PRETRAINED_FILES, TTA_VIEWS, ModelFileError, card_decision, checked_card,
+                               load_model, pretrained_path, save_model, sha256_file, update_card)
+from .data import TASKS
 from .preprocess import check_images, make_dataset
 
 # %% ../nbs/04_evaluate.ipynb #63e52d01
@@ -702,6 +705,23 @@ def side_by_side(measured:dict[str, dict], # row name -> a metrics.json (ours: f
                           leaked_test_images=r.get('leaked_test_images', 0))
     return pd.DataFrame(rows).T
 
+# %% ../nbs/04_evaluate.ipynb #b2298cba
+TASK_NAMES: dict[str, str] = {'binary': 'benign-vs-malignant', 'multiclass': '7-class'}
+
+def check_task(model_path:str|Path, # a model file
+               card:dict,           # its card
+               task:str|None=None,  # the task asked for; None: the card's, whatever it is
+              )->str:               # the model's task
+    "The model's task, or a `ModelFileError` naming the file, its task and the task asked for when they differ."
+    has = card.get('task', 'binary')
+    if task is None or task == has: return has
+    if task not in TASKS: raise ValueError(f"unknown task {task!r}: use one of {TASKS}")
+    where = (f"no {TASK_NAMES[task]} model ships with skin_nbdev yet: train one (skin-nbdev train --task {task} --out runs/NAME) "
+             f"and pass it with --model runs/NAME/model.keras" if task not in PRETRAINED_FILES
+             else f"the {TASK_NAMES[task]} model that ships is {pretrained_path(task)}")
+    raise ModelFileError(f"{model_path}: its card's task is {has!r} (a {TASK_NAMES.get(has, has)} model), "
+                         f"but task {task!r} was asked for; {where}")
+
 # %% ../nbs/04_evaluate.ipynb #cd9caa93
 def locate_source_csv(source:dict,                # a `training_sources` entry of a card
                       data:str|Path|None=None,     # HAM10000 folder; found automatically when None
@@ -738,8 +758,10 @@ def evaluate_model(model_path:str|Path,         # a `.keras` file with its card
                    n_boot:int=1000,             # bootstrap resamples for the intervals
                    write_card:bool=True,        # store threshold, tiers, temperature and metrics in the card
                    tta:bool|None=None,          # test-time augmentation; None: as the card says (`tta`, default False)
+                   task:str|None=None,          # the task asked for: an error if the card's differs; None: the card's
                   )->dict:                      # what metrics.json holds
     "Evaluate a model file on the HAM10000 split with the honest protocol, write the report, update the card."
+    check_task(model_path, checked_card(model_path), task)   # before any image is read
     model, card = load_model(model_path)
     tta = bool(card.get('tta', False)) if tta is None else tta
     split_csv = split_csv or (Path(model_path).parent/'split.csv' if (Path(model_path).parent/'split.csv').exists() else None)
@@ -829,8 +851,10 @@ def read_label_csv(csv:str|Path)->pd.DataFrame:
 def labelled_predictions(model_path:str|Path, # a `.keras` file with its card
                          csv:str|Path,        # columns `image`, `label` (and optionally `lesion_id`, `dx`, `split`)
                          tta:bool|None=None,  # test-time augmentation; None: as the card says
+                         task:str|None=None,  # the task asked for: an error if the card's differs; None: the card's
                         )->tuple[pd.DataFrame, pd.DataFrame, np.ndarray, dict]: # readable rows with `prob`, unreadable rows with `error`, raw outputs, card
     "Read a labelled CSV, list and skip its unreadable images, and predict the others as the card says (`prob`: calibrated P(malignant))."
+    check_task(model_path, checked_card(model_path), task)
     model, card = load_model(model_path)
     tta = bool(card.get('tta', False)) if tta is None else tta
     table = read_label_csv(csv)
@@ -845,9 +869,10 @@ def evaluate_csv(model_path:str|Path, # a `.keras` file whose card holds HAM-cho
                  out_dir:str|Path,    # where metrics.json, report.md and the PNGs go
                  n_boot:int=1000,
                  tta:bool|None=None,  # test-time augmentation; None: as the card says
+                 task:str|None=None,  # the task asked for: an error if the card's differs; None: the card's
                 )->dict:              # what metrics.json holds
     "Evaluate a model on an external labelled set with the threshold and temperature it was shipped with."
-    good, bad, probs, card = labelled_predictions(model_path, csv, tta)
+    good, bad, probs, card = labelled_predictions(model_path, csv, tta, task)
     threshold, temperature = card_decision(card)
     calibrated = good.prob.to_numpy(float)
     y = good.label.to_numpy(int)

@@ -19,7 +19,8 @@ import keras
 
 from fastcore.basics import patch
 
-from .data import DISCLAIMER, atomic_write
+from .data import DISCLAIMER
+from .files import atomic_write
 from .preprocess import ImageReadError, decode_image_bytes, make_dataset, read_image, resize_image
 from .models import card_path, load_model
 

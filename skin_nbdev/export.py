@@ -16,20 +16,22 @@ import tensorflow as tf
 import keras
 from fastcore.basics import patch
 
-from .data import DISCLAIMER, atomic_write, load_split, make_split
+from .data import DISCLAIMER, load_split, make_split
+from .files import atomic_write, write_text
 from .preprocess import decode_image_bytes, read_image, resize_image
 from .models import DEFAULT_MODEL_PATH, ModelFileError, card_decision, card_path, checked_card, load_model
 from .models import sha256_file, update_card
 from .evaluate import binary_metrics, calibrated_probability, predict_probabilities
-from .beyond import metadata_path
+from .metadata import metadata_path
+from .explain import OODDetector, ood_path
 
 # %% auto #0
 __all__ = ['TFLITE_FORMATS', 'N_CALIBRATION', 'FORMAT_TOLERANCE', 'calibration_set', 'tflite_converter', 'tflite_interpreter',
-           'TFLiteModel', 'tflite_path', 'tflite_card', 'export_tflite', 'load_tflite', 'load_any_model',
-           'forward_function', 'compare_probabilities', 'format_metrics', 'evaluate_formats', 'full_run_enabled',
-           'model_split', 'reset_peak_memory', 'machine_info', 'bench_model', 'bench', 'add_export_arguments',
-           'cmd_export', 'add_bench_arguments', 'cmd_bench', 'folder_profile', 'plot_time_shares', 'decode_batches',
-           'predict_folder', 'before_after']
+           'signature_outputs', 'TFLiteModel', 'tflite_path', 'tflite_card', 'with_features', 'export_tflite',
+           'load_tflite', 'load_any_model', 'forward_function', 'compare_probabilities', 'format_metrics',
+           'evaluate_formats', 'full_run_enabled', 'model_split', 'reset_peak_memory', 'machine_info', 'bench_model',
+           'bench', 'add_export_arguments', 'cmd_export', 'add_bench_arguments', 'cmd_bench', 'folder_profile',
+           'plot_time_shares', 'decode_batches', 'predict_folder', 'before_after', 'tflite_ood_threshold']
 
 # %% ../nbs/08_export.ipynb #79faba8b
 TFLITE_FORMATS: tuple[str, ...] = ('float32', 'float16', 'int8')  # what `export_tflite` writes by default
@@ -86,6 +88,15 @@ def tflite_interpreter(content:bytes, num_threads:int|None=None):
         return Interpreter(model_content=content, num_threads=num_threads or os.cpu_count())
 
 # %% ../nbs/08_export.ipynb #a072d96f
+def signature_outputs(interpreter)->list[dict]:
+    "The output tensors in the order of the model's outputs (`output_0`, `output_1`, ...), from its serving signature."
+    try:
+        signatures = interpreter.get_signature_list()
+        named = interpreter.get_signature_runner(next(iter(signatures))).get_output_details() if signatures else {}
+    except (ValueError, RuntimeError): named = {}
+    position = lambda key: int(key.rsplit('_', 1)[1]) if key.rsplit('_', 1)[-1].isdigit() else 0
+    return [named[k] for k in sorted(named, key=position)] or list(interpreter.get_output_details())
+
 class TFLiteModel:
     "A `.tflite` classifier used like a Keras model: `input_shape`, `output_shape`, `predict(images)`."
     def __init__(self, source:str|Path|bytes,    # a `.tflite` file or its bytes
@@ -98,13 +109,16 @@ class TFLiteModel:
             self.interpreter = tflite_interpreter(content, num_threads)
             self.interpreter.allocate_tensors()
         except (ValueError, RuntimeError) as e: raise ModelFileError(f"{self.name}: damaged TFLite model ({e})") from e
-        self._in, self._out = self.interpreter.get_input_details()[0], self.interpreter.get_output_details()[0]
+        outputs = signature_outputs(self.interpreter)
+        self._in, self._out = self.interpreter.get_input_details()[0], outputs[0]
+        self._features = outputs[1] if len(outputs) > 1 else None   # pooled backbone features (OOD check), if exported
         self.size_bytes, self._batch = len(content), int(self._in['shape'][0])
         h, w, c = (int(s) for s in self._in['shape'][1:])
         self.input_shape, self.output_shape = (None, h, w, c), (None, int(self._out['shape'][-1]))
         self.input_dtype, self.output_dtype = np.dtype(self._in['dtype']), np.dtype(self._out['dtype'])
 
-    def __repr__(self): return f"TFLiteModel({self.name}: input {self.input_shape} {self.input_dtype}, output {self.output_shape} {self.output_dtype})"
+    def __repr__(self): return (f"TFLiteModel({self.name}: input {self.input_shape} {self.input_dtype}, output {self.output_shape} "
+                                f"{self.output_dtype}{', with features' if self._features else ''})")
 
 # %% ../nbs/08_export.ipynb #cbc35fbd
 @patch
@@ -116,23 +130,37 @@ def quantize_input(self:TFLiteModel, images:np.ndarray)->np.ndarray:
     info = np.iinfo(self.input_dtype)
     return np.clip(np.round(np.asarray(images, np.float32) / scale + zero_point), info.min, info.max).astype(self.input_dtype)
 
+def _dequantize(values:np.ndarray, details:dict)->np.ndarray:
+    "An output tensor as float32: `(q - zero_point) * scale` for integers."
+    if np.dtype(details['dtype']) == np.float32: return np.asarray(values, np.float32)
+    scale, zero_point = details['quantization']
+    return ((values.astype(np.float32) - zero_point) * scale).astype(np.float32)
+
 @patch
 def dequantize_output(self:TFLiteModel, outputs:np.ndarray)->np.ndarray:
     "The interpreter's output as float32 probabilities."
-    if self.output_dtype == np.float32: return np.asarray(outputs, np.float32)
-    scale, zero_point = self._out['quantization']
-    return ((outputs.astype(np.float32) - zero_point) * scale).astype(np.float32)
+    return _dequantize(outputs, self._out)
 
 # %% ../nbs/08_export.ipynb #01ede0a8
 @patch
-def _run(self:TFLiteModel, batch:np.ndarray)->np.ndarray:
-    "One interpreter call on a batch, resizing the interpreter when the batch size changes."
+def _run(self:TFLiteModel, batch:np.ndarray, features:bool=False)->np.ndarray|tuple[np.ndarray, np.ndarray|None]:
+    "One interpreter call on a batch (resized when the batch size changes): probabilities, and the features if asked."
     if len(batch) != self._batch:
         self.interpreter.resize_tensor_input(self._in['index'], [len(batch), *self.input_shape[1:]], strict=True)
         self.interpreter.allocate_tensors(); self._batch = len(batch)
-    self.interpreter.set_tensor(self._in['index'], self.quantize_input(batch))
+    self.interpreter.set_tensor(self._in['index'], self.quantize_input(np.ascontiguousarray(batch)))
     self.interpreter.invoke()
-    return self.dequantize_output(self.interpreter.get_tensor(self._out['index']))
+    probs = self.dequantize_output(self.interpreter.get_tensor(self._out['index']))
+    if not features: return probs
+    return probs, (_dequantize(self.interpreter.get_tensor(self._features['index']), self._features) if self._features else None)
+
+def _as_batch(model:TFLiteModel, images)->np.ndarray:
+    "Images (a batch, one image, or a tensor) as an (n, H, W, 3) array, checked against the model's input."
+    images = np.asarray(images.numpy() if hasattr(images, 'numpy') else images)
+    if images.ndim == 3: images = images[None]
+    if tuple(images.shape[1:]) != model.input_shape[1:]:
+        raise ValueError(f"{model.name}: expected images of shape (n, {', '.join(map(str, model.input_shape[1:]))}), got {images.shape}")
+    return images
 
 @patch
 def predict(self:TFLiteModel, images:np.ndarray|tf.data.Dataset, # (n, H, W, 3) or (H, W, 3) pixels 0-255, or a dataset of batches
@@ -143,12 +171,19 @@ def predict(self:TFLiteModel, images:np.ndarray|tf.data.Dataset, # (n, H, W, 3) 
     if isinstance(images, tf.data.Dataset):
         batches = [self.predict(b[0] if isinstance(b, tuple) else b, batch_size) for b in images.as_numpy_iterator()]
         return np.concatenate(batches) if batches else np.zeros((0, self.output_shape[1]), np.float32)
-    images = np.asarray(images.numpy() if hasattr(images, 'numpy') else images)
-    if images.ndim == 3: images = images[None]
-    if tuple(images.shape[1:]) != self.input_shape[1:]:
-        raise ValueError(f"{self.name}: expected images of shape (n, {', '.join(map(str, self.input_shape[1:]))}), got {images.shape}")
+    images = _as_batch(self, images)
     outputs = [self._run(images[start:start + batch_size]) for start in range(0, len(images), batch_size)]
     return np.concatenate(outputs) if outputs else np.zeros((0, self.output_shape[1]), np.float32)
+
+@patch
+def predict_with_features(self:TFLiteModel, images:np.ndarray, # (n, H, W, 3) or (H, W, 3) pixels 0-255
+                          batch_size:int=32,                   # images per interpreter call
+                         )->tuple[np.ndarray, np.ndarray|None]: # probabilities (n, k); pooled features (n, C), None if not exported
+    "Probabilities and the pooled backbone features (for the OOD check) of the same interpreter calls."
+    images = _as_batch(self, images)
+    if not len(images): return np.zeros((0, self.output_shape[1]), np.float32), None
+    parts = [self._run(images[start:start + batch_size], features=True) for start in range(0, len(images), batch_size)]
+    return np.concatenate([p for p, _ in parts]), (np.concatenate([f for _, f in parts]) if self._features else None)
 
 @patch
 def __call__(self:TFLiteModel, images, training:bool=False)->np.ndarray:
@@ -181,7 +216,14 @@ def tflite_card(card:dict,            # the Keras model's card
 def _quantization(model:TFLiteModel, n_calibration:int, calibration_note:str)->dict:
     "The int8 model's input and output quantization, and how it was calibrated."
     q = lambda d: {'dtype': np.dtype(d['dtype']).name, 'scale': float(d['quantization'][0]), 'zero_point': int(d['quantization'][1])}
-    return {'input': q(model._in), 'output': q(model._out), 'calibration_images': n_calibration, 'calibration_source': calibration_note}
+    return {'input': q(model._in), 'output': q(model._out), **({'features': q(model._features)} if model._features else {}),
+            'calibration_images': n_calibration, 'calibration_source': calibration_note}
+
+def with_features(model:keras.Model)->keras.Model:
+    "The model with the pooled backbone features (its `pool` layer) as a second output, for the OOD check; as it is without one."
+    try: pool = model.get_layer('pool').output
+    except ValueError: return model
+    return keras.Model(model.input, [model.outputs[0], pool], name=f'{model.name}_with_features')
 
 def export_tflite(model_path:str|Path,                 # a `.keras` file with its card
                   out_dir:str|Path|None=None,          # where to write; default: next to the model
@@ -189,6 +231,7 @@ def export_tflite(model_path:str|Path,                 # a `.keras` file with it
                   calibration_images:np.ndarray|pd.DataFrame|Sequence|None=None, # training images for int8 (see `calibration_set`)
                   n_calibration:int=N_CALIBRATION,     # how many of them
                   seed:int=0,                          # which ones
+                  features:bool=True,                  # also output the pooled features (the OOD check needs them)
                  )->dict[str, Path]:                   # format -> `.tflite` path (its card is `card_path(path)`)
     "Convert a `.keras` model to TFLite files, each with its model card (and metadata adjuster, if any) next to it."
     model_path = Path(model_path)
@@ -203,15 +246,18 @@ def export_tflite(model_path:str|Path,                 # a `.keras` file with it
     note = 'train rows of the split table' if isinstance(calibration_images, pd.DataFrame) else 'images given by the caller'
     paths = {}
     with tempfile.TemporaryDirectory() as tmp:
-        model.export(str(Path(tmp)/'saved_model'), format='tf_saved_model', verbose=False)
+        (with_features(model) if features else model).export(str(Path(tmp)/'saved_model'), format='tf_saved_model', verbose=False)
         for fmt in formats:
             content = tflite_converter(Path(tmp)/'saved_model', fmt, calib).convert()
             path = atomic_write(tflite_path(model_path, fmt, out_dir), lambda t: Path(t).write_bytes(content))
-            quant = _quantization(TFLiteModel(content), len(calib), note) if fmt == 'int8' else None
-            text = json.dumps(tflite_card(card, path, fmt, model_path, quant), indent=2, ensure_ascii=False, default=str)
-            atomic_write(card_path(path), lambda t: Path(t).write_text(text, encoding='utf-8'))
-            if metadata_path(model_path).is_file():   # fitted on the source model, whose sha256 the TFLite card keeps
-                atomic_write(metadata_path(path), lambda t: shutil.copyfile(metadata_path(model_path), t))
+            written = TFLiteModel(content)
+            quant = _quantization(written, len(calib), note) if fmt == 'int8' else None
+            text = json.dumps({**tflite_card(card, path, fmt, model_path, quant), 'outputs': ['probabilities', 'features']
+                               if written._features else ['probabilities']}, indent=2, ensure_ascii=False, default=str)
+            write_text(card_path(path), text)
+            for companion in (metadata_path, ood_path):   # adjuster and OOD detector: fitted on the source model, whose sha256 the card keeps
+                if companion(model_path).is_file() and (companion is metadata_path or written._features):
+                    atomic_write(companion(path), lambda t: shutil.copyfile(companion(model_path), t))
             paths[fmt] = path
     return paths
 
@@ -509,3 +555,24 @@ def before_after(paths:Sequence[str|Path], model_path:str|Path, batch_size:int=3
     start = time.perf_counter(); predict_folder(paths, model, card, batch_size, workers, forward=forward); after = time.perf_counter() - start
     return pd.DataFrame({'sequential': dict(seconds=before['total_s'], img_per_s=before['img_per_s']),
                          f'parallel decode ({workers or os.cpu_count()} threads)': dict(seconds=after, img_per_s=len(paths) / after)}).T
+
+# %% ../nbs/08_export.ipynb #72ca341d
+def tflite_ood_threshold(tflite:str|Path,       # a TFLite export with features (its detector, or its source's, is the start)
+                         split:pd.DataFrame,    # the model's split table (`path`, `split`)
+                         keep:float|None=None,  # share of validation images kept in-distribution; None: the detector's own
+                        )->Path:                # the detector written next to the export
+    "Set the OOD threshold of a TFLite export on its own features of the validation split, and save that detector next to it."
+    tflite = Path(tflite)
+    model, card = load_tflite(tflite)
+    if model._features is None: raise ValueError(f"{tflite}: exported without features, so it has no OOD check")
+    source = tflite.parent/(card.get('source_model') or {}).get('file', '')
+    start = next((p for p in (ood_path(tflite), ood_path(source)) if p.is_file()), None)
+    if start is None: raise FileNotFoundError(f"{tflite}: no OOD detector next to it or next to {source.name}")
+    detector, val = OODDetector.load(start), split[split.split == 'val']
+    h, w = model.input_shape[1:3]
+    clahe = bool((card.get('training') or {}).get('clahe', False))
+    features = np.concatenate([model.predict_with_features(np.stack([read_image(p, size=(w, h), clahe=clahe) for p in val.path[i:i + 64]]))[1]
+                               for i in range(0, len(val), 64)])
+    detector.set_threshold(features, keep if keep is not None else detector.keep)
+    detector.model_sha256 = card['sha256']
+    return detector.save(ood_path(tflite))

@@ -15,7 +15,8 @@ from matplotlib.figure import Figure
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score, roc_curve
 
-from .data import BINARY_CLASSES, DISCLAIMER, DataError, atomic_write
+from .data import BINARY_CLASSES, DISCLAIMER, DataError
+from .files import atomic_write, write_text
 from .models import DEFAULT_MODEL_PATH, card_path, sha256_file
 from .evaluate import (FIG_DPI, _save, binary_metrics, calibrated_probability, expected_calibration_error,
                                  labelled_predictions, metrics_with_ci, recalibrate, risk_tiers)
@@ -176,7 +177,7 @@ def calibrate_site(csv:str|Path,                 # the site's labelled images: `
     atomic_write(target, lambda tmp: shutil.copyfile(model_path, tmp))
     if ood_path(model_path).is_file(): atomic_write(ood_path(target), lambda tmp: shutil.copyfile(ood_path(model_path), tmp))
     text = json.dumps(new, indent=2, ensure_ascii=False, default=float)
-    atomic_write(card_path(target), lambda tmp: Path(tmp).write_text(text, encoding='utf-8'))
+    write_text(card_path(target), text)
     return new
 
 # %% ../nbs/04a_external.ipynb #e8357b15

@@ -15,7 +15,8 @@ import tensorflow as tf
 import keras
 from keras import layers
 
-from .data import DISCLAIMER, TASKS, atomic_write, class_names
+from .data import DISCLAIMER, TASKS, class_names
+from .files import atomic_write, write_text
 from .preprocess import ShadesOfGray
 
 # %% auto #0
@@ -492,7 +493,7 @@ def keras_config_keys()->dict:
 def write_keras_reader(path:str|Path=KERAS_READER_FILE)->Path:
     "Record the installed Keras's config keys as the oldest supported reader (run in a venv with the floor Keras)."
     text = json.dumps(keras_config_keys(), indent=0, sort_keys=False)
-    return atomic_write(Path(path), lambda tmp: Path(tmp).write_text(text, encoding='utf-8'))
+    return write_text(Path(path), text)
 
 def keras_reader(path:str|Path=KERAS_READER_FILE)->dict:
     "The recorded keys of the oldest Keras this package supports (see `write_keras_reader`)."
@@ -633,7 +634,7 @@ def save_model(model:keras.Model,     # e.g. from `build_classifier`
     full.update(model_file=path.name, sha256=sha256_file(path), written_by=writer_versions(), keras_min=portability['keras_min'],
                 created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'))
     text = json.dumps(full, indent=2, ensure_ascii=False, default=str)
-    atomic_write(card_path(path), lambda tmp: Path(tmp).write_text(text, encoding='utf-8'))
+    write_text(card_path(path), text)
     return path
 
 # %% ../nbs/02_models.ipynb #9ee0f8d6
@@ -715,7 +716,7 @@ def update_card(model_path:str|Path, # a `.keras` file with its card next to it
     except (OSError, ValueError) as e: raise ModelFileError(f"{cpath}: cannot read the model card ({e})") from e
     card.update(entries)
     text = json.dumps(card, indent=2, ensure_ascii=False, default=str)
-    atomic_write(cpath, lambda tmp: Path(tmp).write_text(text, encoding='utf-8'))
+    write_text(cpath, text)
     return card
 
 # %% ../nbs/02_models.ipynb #362efbbf

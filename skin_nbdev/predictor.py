@@ -12,24 +12,27 @@ import numpy as np
 import pandas as pd
 import cv2
 import tensorflow as tf
+import keras
 import ipywidgets as widgets
 from fastcore.basics import patch
 from tqdm.auto import tqdm
+from threadpoolctl import ThreadpoolController   # installed with scikit-learn
 
 from .data import BINARY_CLASSES, DISCLAIMER, DX_CLASSES, DX_NAMES, MALIGNANT_DX, class_names
 from .preprocess import ImageReadError, decode_image_bytes, image_header_size, synthetic_lesion
-from .models import DEFAULT_MODEL_PATH, TTA_VIEWS, ModelFileError, card_decision, load_model, predict_tta
+from .models import DEFAULT_MODEL_PATH, TTA_VIEWS, ModelFileError, card_decision, checked_card, load_model, predict_tta
 from .evaluate import apply_temperature, assign_tier, calibrated_probability
-from .explain import feature_model, gradcam, load_ood, overlay, quality_warnings
-from .export import TFLiteModel, forward_function, load_any_model
-from .beyond import describe_metadata, has_metadata, load_adjuster, patient_table, unseen_values
+from .explain import OODDetector, feature_model, gradcam, load_ood, ood_path, overlay, quality_warnings
+from .export import TFLiteModel, decode_batches, forward_function, load_any_model
+from .metadata import describe_metadata, has_metadata, load_adjuster, patient_table, unseen_values
 
 # %% auto #0
-__all__ = ['MAX_BYTES', 'PREDICTION_COLUMNS', 'NO_VERDICT', 'IMAGE_EXTENSIONS', 'VERDICT_COLOURS', 'TIER_COLOURS', 'TruthLookup',
-           'truth_lookup', 'ground_truth', 'item_bytes', 'image_warnings', 'Predictor', 'synthetic_uploads',
-           'expand_paths', 'predict_paths', 'running_stats', 'rows_to_csv', 'other_clinics_html', 'model_html',
-           'disclaimer_html', 'prob_bar_html', 'row_html', 'thumbnail', 'stats_html', 'download_link', 'rows_to_html',
-           'upload_files', 'PredictorApp', 'served_app']
+__all__ = ['MAX_BYTES', 'NUMPY_VIEWS', 'PREDICTION_COLUMNS', 'NO_VERDICT', 'FAST_MODEL_PATH', 'IMAGE_EXTENSIONS',
+           'VERDICT_COLOURS', 'TIER_COLOURS', 'TruthLookup', 'truth_lookup', 'ground_truth', 'item_bytes',
+           'image_warnings', 'tflite_ood', 'Predictor', 'synthetic_uploads', 'default_predict_model', 'expand_paths',
+           'predict_paths', 'running_stats', 'rows_to_csv', 'other_clinics_html', 'model_html', 'disclaimer_html',
+           'prob_bar_html', 'row_html', 'thumbnail', 'stats_html', 'download_link', 'rows_to_html', 'upload_files',
+           'PredictorApp', 'served_app']
 
 # %% ../nbs/05_predictor.ipynb #2c83711b
 _WORD = r'(?<![a-z]){}(?![a-z])'  # a word of its own: no letter right before or after it
@@ -109,6 +112,25 @@ def image_warnings(data:bytes,                  # the encoded file
     return '; '.join(found)
 
 # %% ../nbs/05_predictor.ipynb #0f01da47
+NUMPY_VIEWS: dict[str, Callable] = {  # `TTA_VIEWS` on numpy batches (n, H, W, 3), for the TFLite interpreter
+    'identity': lambda images: images,
+    'flip_left_right': lambda images: images[:, :, ::-1],
+    'flip_up_down': lambda images: images[:, ::-1],
+    'rotate_180': lambda images: images[:, ::-1, ::-1]}
+
+def tflite_ood(model_path:str|Path, # a `.tflite` export
+               card:dict,           # its card (its own sha256 and its source model's)
+              )->OODDetector|None:  # None when neither file has a detector
+    "The OOD detector of a TFLite export: saved next to it, else the one of the `.keras` it was exported from, in the same folder."
+    model_path, source = Path(model_path), card.get('source_model') or {}
+    candidates = [ood_path(model_path)] + ([ood_path(model_path.parent/source['file'])] if source.get('file') else [])
+    path = next((p for p in candidates if p.is_file()), None)
+    if path is None: return None
+    detector = OODDetector.load(path)
+    if detector.model_sha256 and detector.model_sha256 not in {card.get('sha256'), source.get('sha256')}:
+        warnings.warn(f"{path.name} was fitted for another model than {model_path.name} (sha256 differs): refit it with fit_ood")
+    return detector
+
 class Predictor:
     "A model file and its card, turning images (paths or uploads) into rows of the prediction table."
     def __init__(self, model_path:str|Path|None=None, # a `.keras` file with its card next to it; None: the shipped model
@@ -140,19 +162,30 @@ class Predictor:
             return predict_tta(self.model, images, self.tta, plain=plain), pooled
         h, w = self.input_size
         compiled = tf.function(forward, input_signature=[tf.TensorSpec((None, h, w, 3), tf.float32)])
-        return lambda images: tuple(t.numpy() for t in compiled(tf.constant(images, tf.float32)))
+        return lambda images: tuple(t.numpy() for t in compiled(tf.constant(np.asarray(images, np.float32))))
 
     def _tflite_forward(self)->Callable:
-        "images -> (outputs, None) through the TFLite interpreter: no features, so no OOD check."
-        self.ood, run = None, forward_function(self.model)
-        views = TTA_VIEWS.values() if self.tta else [TTA_VIEWS['identity']]
-        return lambda images: (np.mean([run(np.asarray(view(images))) for view in views], 0), None)
+        "images -> (outputs, pooled features) through the TFLite interpreter; a file exported without features has no OOD check."
+        self.ood = tflite_ood(self.model_path, self.card) if self.model._features else None
+        views = [NUMPY_VIEWS[name] for name in TTA_VIEWS] if self.tta else [NUMPY_VIEWS['identity']]
+        def forward(images):
+            images = np.asarray(images)
+            outputs, pooled = self.model.predict_with_features(images, batch_size=max(len(images), 1))   # identity view
+            if len(views) > 1: outputs = np.mean([outputs, *(self.model.predict(view(images), batch_size=max(len(images), 1))
+                                                              for view in views[1:])], 0)
+            return outputs, pooled
+        return forward
+
+    @property
+    def format(self)->str:
+        "What runs the model: 'Keras', or the TFLite format ('int8 TFLite', ...)."
+        return 'Keras' if not isinstance(self.model, TFLiteModel) else f"{self.card.get('format', 'tflite').removeprefix('tflite-')} TFLite"
 
     def __repr__(self):
         h, w = self.input_size
-        return (f"Predictor({self.model_path.name}: {self.task}, {self.backbone}, {h}x{w}, threshold {self.threshold:.3f}, "
-                f"T {self.temperature:.2f}, tiers {self.tiers}, TTA {'on' if self.tta else 'off'}, "
-                f"metadata {'used when given' if self.adjuster else 'not used'})")
+        return (f"Predictor({self.model_path.name}: {self.format}, {self.task}, {self.backbone}, {h}x{w}, threshold {self.threshold:.3f}, "
+                f"T {self.temperature:.2f}, tiers {self.tiers}, TTA {'on (4 flips)' if self.tta else 'off'}, "
+                f"OOD check {'on' if self.ood is not None else 'off'}, metadata {'used when given' if self.adjuster else 'not used'})")
 
 # %% ../nbs/05_predictor.ipynb #d1b6b5a6
 @patch
@@ -208,27 +241,37 @@ def rows(self:Predictor, decoded:list[dict], # from `Predictor.decode`
         )->list[dict]:                       # one row per item, with `PREDICTION_COLUMNS`
     "Rows of the prediction table: verdict at the threshold (none for a foreign image), risk tier, and truth when known."
     decided = self.decide(probs, patient)
+    prob, threshold, tier, prob_image, described = (decided[c].tolist() for c in ('prob', 'threshold', 'risk_tier', 'prob_image', 'metadata'))
+    ood_threshold = self.ood.threshold if ood_scores is not None else None
     out, k = [], 0
     for d in decoded:
         truth = ground_truth(d['file'], lookup) or ''
         row = dict(file=d['file'], prob_malignant=np.nan, verdict='', risk_tier='', top_dx='', truth=truth, correct=None,
                    prob_image=np.nan, threshold=np.nan, metadata='', ood_score=np.nan, warning=d['warning'], error=d['error'])
         if not d['error']:
-            p, threshold = float(decided.prob[k]), float(decided.threshold[k])
-            row.update(prob_malignant=p, verdict=BINARY_CLASSES[int(p >= threshold)], risk_tier=str(decided.risk_tier[k]),
-                       top_dx=top_dx[k], prob_image=float(decided.prob_image[k]), threshold=threshold, metadata=decided.metadata[k])
+            p, t = float(prob[k]), float(threshold[k])
+            row.update(prob_malignant=p, verdict=BINARY_CLASSES[int(p >= t)], risk_tier=str(tier[k]),
+                       top_dx=top_dx[k], prob_image=float(prob_image[k]), threshold=t, metadata=described[k])
             if ood_scores is not None:
                 row['ood_score'] = float(ood_scores[k])
-                if row['ood_score'] > self.ood.threshold:
+                if row['ood_score'] > ood_threshold:
                     row.update(verdict=NO_VERDICT, risk_tier='', warning='; '.join(w for w in (
                         f"this does not look like a dermoscopic image (out-of-distribution score {row['ood_score']:.0f} > "
-                        f"{self.ood.threshold:.0f}): no verdict", row['warning']) if w))
+                        f"{ood_threshold:.0f}): no verdict", row['warning']) if w))
             if truth and row['verdict'] != NO_VERDICT: row['correct'] = row['verdict'] == truth
             k += 1
         out.append(row)
     return out
 
 # %% ../nbs/05_predictor.ipynb #78975ce8
+_BLAS = ThreadpoolController()
+
+@patch
+def ood_scores(self:Predictor, pooled:np.ndarray, # pooled features of a batch (n, C)
+              )->np.ndarray:                      # the OOD detector's score per image
+    "The OOD scores of a batch, with BLAS on one thread: a (16, 1280) projection is too small to share, and two BLAS threads next to the model's waited up to 10 ms."
+    with _BLAS.limit(limits=1, user_api='blas'): return self.ood.score(pooled)
+
 @patch
 def predict(self:Predictor, items:Iterable,          # paths and/or (name, bytes) pairs
             progress:Callable[[int, int], None]|None=None, # called as progress(done, total) after each batch
@@ -243,13 +286,13 @@ def predict(self:Predictor, items:Iterable,          # paths and/or (name, bytes
     if patient is not None and self.adjuster is not None and (unseen := unseen_values(patient, self.adjuster.encoder)):
         warnings.warn(f'not known to the metadata adjuster, so not used: {unseen}; known values: {self.adjuster.encoder.categories}')
     if progress: progress(0, len(items))
-    for start in range(0, len(items), self.batch_size):
-        decoded = [self.decode(item) for item in items[start:start + self.batch_size]]
+    batches = decode_batches(items, self.decode, self.batch_size, workers=1)   # the next batch is decoded while the model runs
+    for start, decoded in zip(range(0, len(items), self.batch_size), batches):
         ok = [i for i, d in enumerate(decoded) if not d['error']]
         images = [decoded[i]['image'] for i in ok]
-        outputs, pooled = self._forward(np.stack(images).astype(np.float32)) if images else (None, None)
+        outputs, pooled = self._forward(np.stack(images)) if images else (None, None)   # uint8: an int8 model takes it as it is
         probs, top_dx = self.scores(outputs) if images else (np.zeros(0), [])
-        ood_scores = self.ood.score(pooled) if self.ood is not None and images else None
+        ood_scores = self.ood_scores(pooled) if self.ood is not None and images else None
         given = None if patient is None else patient.iloc[[start + i for i in ok]].reset_index(drop=True)
         rows += self.rows(decoded, probs, top_dx, lookup, ood_scores, given)
         if progress: progress(len(rows), len(items))
@@ -266,6 +309,27 @@ def synthetic_uploads(n:int=4,        # how many pictures
         rgb = synthetic_lesion((200, 150), seed=seed + i, contrast=1.0 if i % 2 else 0.6)
         files.append((f'lesion_{i + 1}_{BINARY_CLASSES[i % 2]}.jpg', cv2.imencode('.jpg', rgb[..., ::-1])[1].tobytes()))
     return files
+
+# %% ../nbs/05_predictor.ipynb #d0aadc6f
+FAST_MODEL_PATH = DEFAULT_MODEL_PATH.with_name(f'{DEFAULT_MODEL_PATH.stem}_int8.tflite')  # the shipped model's int8 export
+
+def default_predict_model()->Path:
+    "The model `skin-nbdev predict` uses without `--model`: the shipped int8 TFLite export, else (not installed) the `.keras`."
+    return FAST_MODEL_PATH if FAST_MODEL_PATH.is_file() else DEFAULT_MODEL_PATH
+
+@patch
+def keras_model(self:Predictor)->keras.Model|None:
+    "The Keras model (for Grad-CAM): the predictor's own, or the `.keras` a TFLite export came from when it is next to it."
+    if not isinstance(self.model, TFLiteModel): return self.model
+    if getattr(self, '_keras', None) is None:
+        source = self.card.get('source_model') or {}
+        path = self.model_path.parent/source.get('file', '')
+        if not source.get('file') or not path.is_file(): return None
+        model, card = load_model(path)
+        if card.get('sha256') != source.get('sha256'):
+            warnings.warn(f"{path.name} is not the model {self.model_path.name} was exported from (sha256 differs)"); return None
+        self._keras = model
+    return self._keras
 
 # %% ../nbs/05_predictor.ipynb #b1272a49
 IMAGE_EXTENSIONS: tuple[str, ...] = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
@@ -554,9 +618,11 @@ def cam_jpeg(self:PredictorApp, name:str, data:bytes)->bytes|None:
     "The Grad-CAM overlay of an uploaded picture as a JPEG (cached), or None when it cannot be made."
     if name not in self.cams:
         h, w = self.predictor.input_size
+        model = self.predictor.keras_model()   # a TFLite predictor: the .keras it came from, when it is next to it
+        if model is None: return None
         try: rgb = decode_image_bytes(data, name=name, size=(w, h), clahe=self.predictor.clahe)
         except ImageReadError: return None
-        shown = overlay(rgb, gradcam(self.predictor.model, rgb))
+        shown = overlay(rgb, gradcam(model, rgb))
         self.cams[name] = cv2.imencode('.jpg', shown[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, 85])[1].tobytes()
     return self.cams[name]
 

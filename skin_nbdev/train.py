@@ -16,25 +16,22 @@ import matplotlib.pyplot as plt
 import keras
 import tensorflow as tf
 
-from .data import (BALANCING, DX_CLASSES, TASKS, DataError, atomic_write, balance_training, class_names, load_split, make_split,
+from .data import (BALANCING, DX_CLASSES, TASKS, DataError, balance_training, class_names, load_split, make_split,
                              save_split, seed_leaky_split)
+from .files import atomic_write, write_json
 from .evaluate import read_label_csv
 from .preprocess import AUGMENTATIONS, augmentation_layers, make_dataset
 from .models import (COLOUR_CONSTANCY, DEFAULT_BACKBONE, build_classifier, get_backbone, linear_head, save_model, seed_head,
                                set_trainable, sha256_file)
 
 # %% auto #0
-__all__ = ['PROTOCOLS', 'RECIPES', 'STAGE1_FIELDS', 'write_json', 'TrainConfig', 'label_column', 'encode_labels', 'compile_model',
+__all__ = ['PROTOCOLS', 'RECIPES', 'STAGE1_FIELDS', 'TrainConfig', 'label_column', 'encode_labels', 'compile_model',
            'feature_extractor', 'head_model', 'copy_head', 'cache_features', 'read_state', 'RunCheckpoint',
-           'run_stage1', 'run_stage2', 'stage2_learning_rate', 'encode_labels_tf', 'run_card', 'extra_training_rows',
-           'prepare_run', 'validation_split', 'train', 'plot_history', 'fork_stage1']
+           'distribution_strategy', 'run_stage1', 'run_stage2', 'stage2_learning_rate', 'encode_labels_tf', 'run_card',
+           'extra_training_rows', 'prepare_run', 'validation_split', 'train', 'plot_history', 'fork_stage1']
 
 # %% ../nbs/03_train.ipynb #b3cfa182
 PROTOCOLS: tuple[str, ...] = ('lesion', 'seed_leaky')
-
-def write_json(path:Path, obj:dict)->None:
-    "Write JSON atomically: a reader (or a resumed run) never sees half a file."
-    atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(obj, indent=1, default=float)))
 
 @dataclass
 class TrainConfig:
@@ -201,13 +198,21 @@ class RunCheckpoint(keras.callbacks.Callback):
             if old != ckpt: old.unlink()
         if state['wait'] >= self.patience: self.model.stop_training = True
 
+# %% ../nbs/03_train.ipynb #024d482b
+def distribution_strategy(devices:Sequence[str]|None=None, # devices to mirror over; None: the visible GPUs
+                         )->tf.distribute.Strategy:       # `MirroredStrategy` for two devices or more, else the default
+    "A `MirroredStrategy` over several GPUs (or the `devices` given), else the default strategy: one code path for both."
+    devices = [d.name for d in tf.config.list_logical_devices('GPU')] if devices is None else list(devices)
+    return tf.distribute.MirroredStrategy(devices) if len(devices) > 1 else tf.distribute.get_strategy()
+
 # %% ../nbs/03_train.ipynb #ced522ab
 def _class_weight(weights:dict|None)->dict|None:
     return {int(k): float(v) for k, v in weights.items()} if weights else None
 
 def run_stage1(config:TrainConfig, run_dir:Path, state:dict, train:pd.DataFrame, val:pd.DataFrame,
-               weights:dict|None, model:keras.Model, verbose:int=1)->None:
-    "Train the head on cached features of the frozen backbone (resuming from `state`)."
+               weights:dict|None, model:keras.Model, verbose:int=1, strategy:tf.distribute.Strategy|None=None)->None:
+    "Train the head on cached features of the frozen backbone (resuming from `state`), inside `strategy`'s scope."
+    strategy = strategy or distribution_strategy()
     extractor = feature_extractor(model)
     views = config.feature_views if config.augment else 0
     train_x = cache_features(extractor, train, config, views, run_dir/'features_train.npy')
@@ -216,8 +221,9 @@ def run_stage1(config:TrainConfig, run_dir:Path, state:dict, train:pd.DataFrame,
     train_y = np.repeat(encode_labels(train[label_column(config.task)], config.task), n_views, 0)
     train_x = train_x.reshape(-1, train_x.shape[-1])
     ckpt = run_dir/'checkpoints'/state.get('checkpoint', '')
-    head = keras.saving.load_model(ckpt, safe_mode=True) if state['epoch'] and ckpt.is_file() else \
-        compile_model(head_model(config, train_x.shape[-1]), config, config.stage1_lr)
+    with strategy.scope():   # variables made here are mirrored on every replica
+        head = keras.saving.load_model(ckpt, safe_mode=True) if state['epoch'] and ckpt.is_file() else \
+            compile_model(head_model(config, train_x.shape[-1]), config, config.stage1_lr)
     callback = RunCheckpoint(run_dir, state, 1, config.patience, run_dir/'best_head.keras')
     if state['wait'] < config.patience and state['epoch'] < config.stage1_epochs:
         head.fit(train_x, train_y, validation_data=(val_x, encode_labels(val[label_column(config.task)], config.task)),
@@ -230,17 +236,19 @@ def run_stage1(config:TrainConfig, run_dir:Path, state:dict, train:pd.DataFrame,
 
 # %% ../nbs/03_train.ipynb #9a51daa6
 def run_stage2(config:TrainConfig, run_dir:Path, state:dict, train:pd.DataFrame, val:pd.DataFrame,
-               weights:dict|None, verbose:int=1)->None:
-    "Fine-tune the top of the backbone on images, BatchNorm frozen (resuming from `state`)."
+               weights:dict|None, verbose:int=1, strategy:tf.distribute.Strategy|None=None)->None:
+    "Fine-tune the top of the backbone on images, BatchNorm frozen (resuming from `state`), inside `strategy`'s scope."
+    strategy = strategy or distribution_strategy()
     stage1_epochs = max([h['epoch'] for h in state['history'] if h['stage'] == 1], default=0)
     done = state['epoch'] if state['stage'] == 2 and state.get('checkpoint') else stage1_epochs
     if state['wait'] >= config.patience or done >= stage1_epochs + config.stage2_epochs: return
     ckpt = run_dir/'checkpoints'/state.get('checkpoint', '')
-    if state.get('checkpoint') and ckpt.is_file(): model = keras.saving.load_model(ckpt, safe_mode=True)
-    else:
-        model = keras.saving.load_model(run_dir/'best.keras', safe_mode=True)
-        set_trainable(model, config.n_unfreeze)
-        compile_model(model, config, stage2_learning_rate(config, steps_per_epoch=-(-len(train) // config.batch_size)))
+    with strategy.scope():
+        if state.get('checkpoint') and ckpt.is_file(): model = keras.saving.load_model(ckpt, safe_mode=True)
+        else:
+            model = keras.saving.load_model(run_dir/'best.keras', safe_mode=True)
+            set_trainable(model, config.n_unfreeze)
+            compile_model(model, config, stage2_learning_rate(config, steps_per_epoch=-(-len(train) // config.batch_size)))
     h, w = config.size
     col = label_column(config.task)
     def dataset(table, training):
@@ -340,6 +348,7 @@ def train(run_dir:str|Path,                 # folder for checkpoints, history, p
           resume:bool=False,                # carry on from the run's last checkpoint
           verbose:int=1,                    # Keras progress: 1 a bar per epoch, 2 a line per epoch
           stage1_from:str|Path|None=None,   # a run whose finished stage 1 to start from (see `fork_stage1`)
+          strategy:tf.distribute.Strategy|None=None, # None: `distribution_strategy()` (mirrored over the GPUs when several)
          )->pd.DataFrame:                   # the history, one row per epoch
     "Train (or resume) a two-stage run into `run_dir`."
     run_dir = Path(run_dir)
@@ -347,6 +356,9 @@ def train(run_dir:str|Path,                 # folder for checkpoints, history, p
     config, table = prepare_run(run_dir, config, data, resume)
     keras.utils.set_random_seed(config.seed)
     if tf.config.list_physical_devices('GPU'): keras.mixed_precision.set_global_policy('mixed_float16')
+    strategy = strategy or distribution_strategy()
+    if verbose and strategy.num_replicas_in_sync > 1:
+        print(f"training on {strategy.num_replicas_in_sync} devices (MirroredStrategy): each takes 1/{strategy.num_replicas_in_sync} of a batch of {config.batch_size}")
     state = read_state(run_dir)
     if state['finished'] and (run_dir/'model.keras').exists(): return pd.DataFrame(state['history'])  # keep its evaluated card
     extra = extra_training_rows(config.extra, config.task, set(table.image_id[table.split != 'train']), config.extra_val, config.split_seed)
@@ -357,11 +369,12 @@ def train(run_dir:str|Path,                 # folder for checkpoints, history, p
                                            config.balancing, label_column(config.task), config.seed)
     val_rows = table[table.split == validation_split(config)]
     if not state['stage1_done']:
-        model = build_classifier(config.backbone, config.task, config.head, weights=config.weights, input_size=config.size,
-                                 colour_constancy=config.colour_constancy)
-        run_stage1(config, run_dir, state, train_rows, val_rows, weights, model, verbose)
+        with strategy.scope():
+            model = build_classifier(config.backbone, config.task, config.head, weights=config.weights, input_size=config.size,
+                                     colour_constancy=config.colour_constancy)
+        run_stage1(config, run_dir, state, train_rows, val_rows, weights, model, verbose, strategy)
     if config.stage2_epochs > 0 and not state['finished']:
-        run_stage2(config, run_dir, state, train_rows, val_rows, weights, verbose)
+        run_stage2(config, run_dir, state, train_rows, val_rows, weights, verbose, strategy)
     best = keras.saving.load_model(run_dir/'best.keras', safe_mode=True)
     save_model(best, run_dir/'model.keras', card={**run_card(config, extra), 'val_auc': state['best_auc'], 'best_epoch': state['best_epoch']})
     state['finished'] = True; write_json(run_dir/'state.json', state)

@@ -1,0 +1,115 @@
+"""How fast is `skin-nbdev predict`? Images per second after loading, on the first N HAM10000 images.
+
+    python tools/bench_predict.py --n 1000                     # the default model and TTA, in-process
+    python tools/bench_predict.py --n 1000 --model FILE --no-tta
+    python tools/bench_predict.py --n 1000 --cli               # also time the real command, end to end
+
+In-process it runs what `cmd_predict` runs (load the `Predictor` once, then `predict_paths` with the
+HAM10000 metadata for the truth, then the printed table), timed in two passes over the same files:
+a clean pass (the figure), and a profiled pass that times each stage by wrapping the functions the
+predictor calls (decode: reading and decoding the file; quality: `image_warnings` and the quality
+checks; model: the forward pass(es); ood: the out-of-distribution score; table: verdicts, rows and the
+data frame; other: the rest). Decoding may run in a thread next to the model: then the stages add up to
+more than the wall time. The 1-minute load average is printed before and after: on a shared 2-core
+machine a figure taken under load is not the machine's figure. Prints figures; asserts nothing.
+"""
+from __future__ import annotations
+import argparse, contextlib, io, os, subprocess, sys, tempfile, time
+from collections import defaultdict
+from pathlib import Path
+
+def load_avg()->str: return '/'.join(f'{x:.2f}' for x in os.getloadavg())
+
+def ham_images(n:int)->list[str]:
+    "The first `n` HAM10000 images, sorted by image id."
+    from skin_nbdev.data import load_metadata
+    return sorted(load_metadata().path.astype(str))[:n]
+
+def wrap(owner, name:str, stage:str, spent:dict)->callable:
+    "Replace `owner.name` by a timed version adding its seconds to `spent[stage]`; return the original."
+    original = getattr(owner, name)
+    def timed(*args, **kwargs):
+        start = time.perf_counter()
+        try: return original(*args, **kwargs)
+        finally: spent[stage] += time.perf_counter() - start
+    setattr(owner, name, timed)
+    return original
+
+def profiled(predictor, paths:list[str], metadata)->dict:
+    "Seconds per stage of one `predict_paths` call, with the stage functions wrapped."
+    import skin_nbdev.predictor as P
+    spent, undo = defaultdict(float), []
+    stages = [(P, 'item_bytes', 'decode'), (P, 'decode_image_bytes', 'decode'), (P, 'image_warnings', 'quality'),
+              (P, 'quality_warnings', 'quality'), (predictor, '_forward', 'model'),
+              (P.Predictor, 'rows', 'table'), (P.Predictor, 'scores', 'table')]
+    if getattr(predictor, 'ood', None) is not None: stages.append((predictor.ood, 'score', 'ood'))
+    for owner, name, stage in stages:
+        if hasattr(owner, name): undo.append((owner, name, wrap(owner, name, stage, spent)))
+    try:
+        start = time.perf_counter()
+        P.predict_paths(paths, predictor, metadata=metadata, progress_bar=False)
+        spent['total (wall)'] = time.perf_counter() - start
+    finally:
+        for owner, name, original in reversed(undo):
+            if owner is predictor or owner is getattr(predictor, 'ood', None): owner.__dict__.pop(name, None)
+            else: setattr(owner, name, original)
+            if owner is predictor and name not in owner.__dict__: setattr(owner, name, original)
+    spent['other'] = spent['total (wall)'] - sum(v for k, v in spent.items() if k != 'total (wall)')
+    return dict(spent)
+
+def in_process(n:int, model:str|None, tta:bool|None, batch_size:int|None)->None:
+    "Load once, predict the first `n` HAM images as `cmd_predict` does, print images/s and the profile."
+    start = time.perf_counter()
+    from skin_nbdev.cli import ham_metadata, print_rows
+    from skin_nbdev.predictor import Predictor, default_predict_model, predict_paths
+    imported = time.perf_counter() - start
+    paths = ham_images(n)
+    start = time.perf_counter()
+    predictor = Predictor(model or default_predict_model(), batch_size=batch_size or 32, tta=tta)   # as `cmd_predict` makes it
+    metadata = ham_metadata(None)
+    loaded = time.perf_counter() - start
+    print(f"{predictor}\nimport {imported:.1f} s, load {loaded:.2f} s (model, card, OOD detector, HAM metadata); batch {predictor.batch_size}")
+    predict_paths(paths[:predictor.batch_size], predictor, metadata=metadata, progress_bar=False)   # warm-up: first calls allocate
+    before = load_avg()
+    start = time.perf_counter()
+    rows = predict_paths(paths, predictor, metadata=metadata, progress_bar=False)
+    with contextlib.redirect_stdout(io.StringIO()): print_rows(rows)
+    seconds = time.perf_counter() - start
+    print(f"{len(paths)} images in {seconds:.2f} s: {len(paths) / seconds:.1f} images/s after loading "
+          f"(prediction + printed table; load average {before} -> {load_avg()}); {(rows.error != '').sum()} error rows")
+    spent = profiled(predictor, paths, metadata)
+    total = spent['total (wall)']
+    print(f"profile (second pass, wrapped; load average {load_avg()}):")
+    for stage in ('decode', 'quality', 'model', 'ood', 'table', 'other', 'total (wall)'):
+        if stage in spent: print(f"  {stage:13s} {spent[stage]:7.2f} s  {1000 * spent[stage] / len(paths):6.2f} ms/image  {spent[stage] / total:6.1%}")
+    if spent['other'] < 0: print("  (other < 0: decoding and the quality checks ran in a thread while the model ran)")
+
+def cli(n:int, model:str|None, tta:bool|None)->None:
+    "Time the real `skin-nbdev predict` command on `n` and on 10 images: the difference is the per-image cost."
+    paths = ham_images(n)
+    extra = (['--model', model] if model else []) + ([] if tta is None else ['--tta' if tta else '--no-tta'])
+    times = {}
+    for k in (10, n):
+        with tempfile.TemporaryDirectory() as tmp:
+            listing = Path(tmp)/'images.csv'
+            listing.write_text('image\n' + '\n'.join(paths[:k]) + '\n')
+            before, start = load_avg(), time.perf_counter()
+            done = subprocess.run([sys.executable, '-m', 'skin_nbdev.cli', 'predict', '--csv-in', str(listing), *extra],
+                                  capture_output=True, text=True)
+            times[k] = time.perf_counter() - start
+        used = next((l for l in done.stdout.splitlines() if l.startswith('Predictor(')), '?')
+        print(f"skin-nbdev predict, {k} images: {times[k]:.1f} s end to end (exit {done.returncode}; load average {before} -> {load_avg()})")
+    print(f"  {used}\n  per image after loading: {(n - 10) / (times[n] - times[10]):.1f} images/s "
+          f"(({n} - 10) images / ({times[n]:.1f} - {times[10]:.1f}) s)")
+
+if __name__ == '__main__':
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--n', type=int, default=1000, help='how many HAM10000 images (the first, by image id)')
+    parser.add_argument('--model', default=None, help='model file (default: what `skin-nbdev predict` uses)')
+    parser.add_argument('--tta', action=argparse.BooleanOptionalAction, default=None, help='default: as the predictor decides')
+    parser.add_argument('--batch-size', type=int, default=None, help="images per model call (default: 32, as the command)")
+    parser.add_argument('--cli', action='store_true', help='also time the real command in a subprocess')
+    args = parser.parse_args()
+    print(f"machine: {os.cpu_count()} cores, load average {load_avg()}")
+    in_process(args.n, args.model, args.tta, args.batch_size)
+    if args.cli: cli(args.n, args.model, args.tta)
