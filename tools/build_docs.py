@@ -112,10 +112,11 @@ def page_notebook(nb_path: Path) -> nbformat.NotebookNode:
         if cell.cell_type == 'raw': cell.cell_type, cell.source = 'markdown', front_matter_to_markdown(cell.source)
     return apply_cell_options(nb)
 
-def html_exporter() -> HTMLExporter:
-    exporter = HTMLExporter(exclude_input_prompt=True, exclude_output_prompt=True)
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_input_tags={'remove_input'}), enabled=True)
-    return exporter
+def exporter(kind=HTMLExporter):
+    "An nbconvert exporter without prompts, dropping the code of cells tagged `remove_input` (`echo: false`)."
+    made = kind(exclude_input_prompt=True, exclude_output_prompt=True)
+    made.register_preprocessor(TagRemovePreprocessor(remove_input_tags={'remove_input'}), enabled=True)
+    return made
 
 # --- nbdev's processing, with exported code shown
 
@@ -166,9 +167,9 @@ def write_pages(cache: Path, nbs: Path, out: Path) -> list[Path]:
     order = sidebar_pages(nbs)
     stems = [Path(n).stem for n in order if (cache/n).exists()] + sorted(p.stem for p in cache.glob('*.ipynb') if p.name not in order)
     pages = [(s, page_title(cache/f'{s}.ipynb')) for s in stems]
-    exporter, written = html_exporter(), []
+    html_pages, written = exporter(HTMLExporter), []
     for stem, _ in pages:
-        body, _ = exporter.from_notebook_node(page_notebook(cache/f'{stem}.ipynb'))
+        body, _ = html_pages.from_notebook_node(page_notebook(cache/f'{stem}.ipynb'))
         body = link_pages(body).replace('</head>', NAV_CSS + '</head>', 1)
         body = re.sub(r'(<body[^>]*>)', lambda m: m.group(1) + sidebar_html(pages, stem), body, count=1)
         (out/f'{stem}.html').write_text(body, encoding='utf-8'); written.append(out/f'{stem}.html')
@@ -181,7 +182,7 @@ README_IMAGES = Path('nbs/images/readme')   # the README's pictures: outputs of 
 def write_readme(cache: Path, cfg) -> Path:
     "README.md from the processed index notebook, its image outputs saved under `README_IMAGES`."
     root = cfg.config_path
-    body, resources = MarkdownExporter().from_notebook_node(page_notebook(cache/cfg.readme_nb),
+    body, resources = exporter(MarkdownExporter).from_notebook_node(page_notebook(cache/cfg.readme_nb),
                                                           resources={'output_files_dir': str(README_IMAGES)})
     folder = root/README_IMAGES
     if folder.exists(): shutil.rmtree(folder)
