@@ -20,7 +20,7 @@ from .files import atomic_write  # also importable from here, as before
 # %% auto #0
 __all__ = ['DX_NAMES', 'DX_CLASSES', 'MALIGNANT_DX', 'BINARY_CLASSES', 'TASKS', 'DISCLAIMER', 'KAGGLE_HAM', 'METADATA_FILE',
            'KAGGLE_DATASET', 'REQUIRED_COLUMNS', 'IMAGE_SUFFIXES', 'HASH_SIZE', 'THUMB_SIZE', 'SPLITS', 'SPLIT_COLUMNS',
-           'BALANCING', 'class_names', 'make_tiny_ham', 'DataError', 'data_candidates', 'find_data',
+           'BALANCING', 'class_names', 'make_tiny_ham', 'DataError', 'data_candidates', 'find_data', 'find_isic2017',
            'download_ham10000', 'image_folders', 'index_images', 'load_metadata', 'add_labels', 'image_fingerprint',
            'hamming', 'fingerprint_images', 'duplicate_pairs', 'duplicate_groups', 'duplicate_report', 'lesion_split',
            'check_split', 'make_split', 'save_split', 'load_split', 'split_summary', 'undersample', 'class_weights',
@@ -113,6 +113,13 @@ def find_data(data:str|Path|None=None)->Path:
     tried = '\n  '.join(str(p) for p in data_candidates(data))
     raise DataError(f"No HAM10000 found (looked for {METADATA_FILE} in):\n  {tried}\n"
                     "Pass --data DIR, set $SKIN_NBDEV_DATA, or see download_ham10000().")
+
+# %% ../nbs/00_data.ipynb #a231e779
+def find_isic2017()->Path|None:
+    "The ISIC 2017 external set's `labels.csv` (`shared/data/isic2017/`, beside the repository), or None."
+    for base in [Path.cwd(), *list(Path.cwd().parents)[:2]]:
+        if (csv := base.parent/'shared'/'data'/'isic2017'/'labels.csv').is_file(): return csv.resolve()
+    return None
 
 # %% ../nbs/00_data.ipynb #04b8fde8
 KAGGLE_DATASET = 'kmader/skin-cancer-mnist-ham10000'

@@ -517,10 +517,6 @@ def to_jsonable(obj):
     if isinstance(obj, Path): return str(obj)
     return obj
 
-def _write_text(path:Path, text:str)->Path:
-    "Write `text` to `path` atomically (temporary file in the same folder, then rename)."
-    return write_text(path, text)
-
 # %% ../nbs/04_evaluate.ipynb #6834408c
 _HEADLINE = ('auc', 'pr_auc', 'sensitivity', 'specificity', 'precision', 'npv', 'balanced_accuracy', 'accuracy', 'f1', 'ece', 'brier')
 
@@ -552,11 +548,11 @@ def write_report(out_dir:str|Path,              # folder to write (created if mi
     missing = [k for k in required if k not in metrics]
     if missing: raise KeyError(f"metrics lack required keys: {missing}")
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
-    _write_text(out/'metrics.json', json.dumps(to_jsonable(metrics), indent=2, allow_nan=False))
+    write_text(out/'metrics.json', json.dumps(to_jsonable(metrics), indent=2, allow_nan=False))
     images = []
     for name, fig in (figures or {}).items():
         _save(fig, out/f'{name}.png'); images.append(f'{name}.png')
-    _write_text(out/'report.md', report_markdown(metrics, images, title))
+    write_text(out/'report.md', report_markdown(metrics, images, title))
     return out
 
 # %% ../nbs/04_evaluate.ipynb #135e3666
@@ -629,10 +625,9 @@ def evaluation_figures(test:pd.DataFrame,   # the test rows given to `evaluate_s
 import keras
 from sklearn.metrics import balanced_accuracy_score
 import warnings
-from .data import DataError, count_leaks, find_data, load_split, make_split
+from .data import TASKS, DataError, count_leaks, find_data, load_split, make_split
 from .models import (MODEL_LIMITS, PRETRAINED_FILES, TTA_VIEWS, ModelFileError, card_decision, checked_card,
                                load_model, pretrained_path, save_model, sha256_file, update_card)
-from .data import TASKS
 from .preprocess import check_images, make_dataset
 
 # %% ../nbs/04_evaluate.ipynb #63e52d01
