@@ -9,13 +9,14 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from sklearn.metrics import ConfusionMatrixDisplay
 
-from .data import DISCLAIMER
-from .models import DEFAULT_MODEL_PATH, card_path
+from .data import DISCLAIMER, DX_NAMES
+from .models import DEFAULT_MODEL_PATH, card_path, pretrained_path
 
 # %% auto #0
 __all__ = ['METRIC_NAMES', 'read_card', 'card_overview', 'card_metrics', 'card_external', 'card_subgroups', 'plot_subgroups',
-           'card_limits_markdown', 'adjuster_summary']
+           'card_limits_markdown', 'card_per_class', 'plot_card_confusion', 'adjuster_summary']
 
 # %% ../nbs/model_card.ipynb #c39842fe
 def read_card(path:str|Path|None=None, # a `.keras` model file or its `.json` card; None: the shipped model
@@ -108,6 +109,25 @@ def card_limits_markdown(card:dict)->str:
     "Intended use, limits and disclaimer of a card as Markdown."
     limits = '\n'.join(f'- {item}' for item in card.get('limitations', []))
     return f"**Intended use.** {card.get('intended_use', 'n/a')}\n\n**Limits.**\n\n{limits}\n\n**{card.get('disclaimer', DISCLAIMER)}**"
+
+# %% ../nbs/model_card.ipynb #77c92991
+def card_per_class(card:dict)->pd.DataFrame:
+    "A 7-class card's test recall, precision, one-vs-rest AUC and support per diagnosis (empty for other cards)."
+    per_class = (card.get('test_metrics_7class') or {}).get('per_class') or {}
+    table = pd.DataFrame(per_class).T.reindex(columns=['recall', 'precision', 'auc', 'support'])
+    table.insert(0, 'diagnosis', [DX_NAMES.get(dx, dx) for dx in table.index])
+    return table
+
+def plot_card_confusion(card:dict, ax=None)->plt.Figure:
+    "The 7x7 test confusion matrix stored in a 7-class card, rows the truth, normalized per row (counts in the cells)."
+    seven = card['test_metrics_7class']
+    counts = pd.DataFrame(seven['confusion_matrix'], index=seven['class_names'], columns=seven['class_names'])
+    shares = counts.div(counts.sum(1).where(lambda s: s > 0), axis=0).fillna(0)
+    if ax is None: _, ax = plt.subplots(figsize=(6, 5))
+    ConfusionMatrixDisplay(shares.to_numpy(), display_labels=list(counts.index)).plot(ax=ax, cmap='Blues', values_format='.2f', colorbar=False)
+    ax.set(xlabel='predicted', ylabel='true', title=f"7 diagnoses, HAM10000 test (n={int(counts.to_numpy().sum())}): share of each row")
+    ax.figure.text(0.5, -0.02, DISCLAIMER, ha='center', fontsize=7)
+    return ax.figure
 
 # %% ../nbs/model_card.ipynb #77b16ffd
 def adjuster_summary(path:str|Path|None=None, # a model file (its `.metadata.json` is read) or the JSON itself; None: the shipped model

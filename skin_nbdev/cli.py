@@ -45,7 +45,9 @@ TRAIN_OPTIONS: dict[str, dict] = {  # command-line option -> TrainConfig field, 
     '--views': dict(dest='feature_views', type=int, help='augmented views cached per image for stage 1'),
     '--batch-size': dict(dest='batch_size', type=int, help='batch size'),
     '--label-smoothing': dict(dest='label_smoothing', type=float, help='label smoothing'),
-    '--patience': dict(dest='patience', type=int, help='early-stopping patience on validation AUC'),
+    '--patience': dict(dest='patience', type=int, help='early-stopping patience on the validation score (--monitor)'),
+    '--monitor': dict(dest='monitor', choices=['auc', 'balanced_accuracy'], help='validation score that selects epochs '
+                      '(default: auc for binary, balanced_accuracy for multiclass)'),
     '--weights': dict(dest='weights', choices=['auto', 'imagenet', 'none'], help='backbone weights'),
     '--protocol': dict(dest='protocol', choices=['lesion', 'seed_leaky'], help="data protocol: ours, or the seed's leaky one (to measure it)"),
     '--clahe': dict(dest='clahe', action='store_const', const=True, help='CLAHE on the L channel'),
@@ -54,6 +56,8 @@ TRAIN_OPTIONS: dict[str, dict] = {  # command-line option -> TrainConfig field, 
     '--augment-strength': dict(dest='augment_strength', type=float, help="scales the 'domain' augmentation's ranges, in (0, 1]"),
     '--extra-weight': dict(dest='extra_weight', type=int, help='each --extra training row is used this many times per epoch'),
     '--extra-val': dict(dest='extra_val', type=float, help="share of each --extra source's train rows held out (never trained on) to choose the operating point"),
+    '--teacher': dict(dest='teacher', metavar='CSV', help='soft targets (image_id, prob) of an ensemble to distil (see teacher_targets)'),
+    '--distill-weight': dict(dest='distill_weight', type=float, help="with --teacher: the teacher's share of each target (default 0.5)"),
     '--colour-constancy': dict(dest='colour_constancy', choices=['shades_of_gray'], help='a colour-constancy layer inside the model'),
     '--extra': dict(dest='extra', nargs='+', metavar='CSV', help="labelled CSVs (evaluate --csv format) whose split=train rows "
                     "are added to training; their val/test rows are never trained on"),
@@ -69,11 +73,12 @@ def train_config(args:argparse.Namespace):
 
 def cmd_train(args:argparse.Namespace)->Path:
     "Train (or resume) a run into `args.out`; print where its results are."
-    from skin_nbdev.train import train
+    from skin_nbdev.train import TrainConfig, train
     config = None if args.resume else train_config(args)
     history = train(args.out, config, data=args.data, resume=args.resume, stage1_from=args.stage1_from)
-    best = history.loc[history.val_auc.idxmax()]
-    print(f"best validation AUC {best.val_auc:.3f} at epoch {int(best.epoch)} (stage {int(best.stage)}); "
+    metric = TrainConfig.load(Path(args.out)/'config.json').selection_metric
+    best = history.loc[history[f'val_{metric}'].idxmax()]
+    print(f"best validation {metric.replace('_', ' ')} {best[f'val_{metric}']:.3f} at epoch {int(best.epoch)} (stage {int(best.stage)}); "
           f"model: {Path(args.out)/'model.keras'}")
     print(DISCLAIMER)
     return Path(args.out)
@@ -90,9 +95,9 @@ def print_headline(result:dict)->None:
 def cmd_evaluate(args:argparse.Namespace)->dict:
     "Evaluate a model on the HAM10000 split or an external CSV; write the report into `args.out`."
     from skin_nbdev.evaluate import evaluate_csv, evaluate_model
-    from skin_nbdev.models import DEFAULT_MODEL_PATH
-    model = Path(args.model or DEFAULT_MODEL_PATH)
-    shipped = model.resolve() == DEFAULT_MODEL_PATH.resolve()   # the package's card is not rewritten
+    from skin_nbdev.models import pretrained_path
+    model = Path(args.model or pretrained_path(args.task or 'binary'))   # --task multiclass alone: the 7-class model that ships
+    shipped = model.resolve().parent == pretrained_path().resolve().parent   # the package's cards are not rewritten
     if args.csv: result = evaluate_csv(model, args.csv, args.out, n_boot=args.n_boot, tta=args.tta, task=args.task)
     else: result = evaluate_model(model, args.out, data=args.data, split=args.split, n_boot=args.n_boot,
                                   write_card=not shipped, tta=args.tta, task=args.task)
@@ -153,7 +158,7 @@ def cmd_predict(args:argparse.Namespace)->pd.DataFrame:
     from skin_nbdev.predictor import Predictor, default_predict_model, predict_paths, rows_to_csv
     if bool(args.images) == bool(args.csv_in): raise ValueError("give image files or folders, or --csv-in FILE (one of the two)")
     images, patient = read_images_csv(args.csv_in) if args.csv_in else (args.images, None)
-    predictor = Predictor(args.model or default_predict_model(), batch_size=32, tta=args.tta)
+    predictor = Predictor(args.model or default_predict_model(), batch_size=32, tta=args.tta, dx_model='auto' if args.top_dx else None)
     print(predictor)   # says the file, its format (Keras or int8 TFLite) and whether TTA is on
     rows = predict_paths(images, predictor, metadata=ham_metadata(args.data), patient=patient)
     print_rows(rows)
@@ -280,7 +285,7 @@ def build_parser()->argparse.ArgumentParser:
     add('split', cmd_split, 'Split HAM10000 by lesion and duplicate group, stratified, and save it as CSV.', 'split.csv', 'CSV file to write')
     evaluate = add('evaluate', cmd_evaluate, 'Evaluate a model: on the HAM10000 split, or on an external CSV.', 'runs/evaluation',
                    'report folder to write', task=None)
-    evaluate.add_argument('--model', default=None, help='a .keras model file (default: the pretrained model that ships with the package)')
+    evaluate.add_argument('--model', default=None, help='a .keras (or .tflite) model file (default: the model of --task that ships with the package)')
     evaluate.add_argument('--csv', default=None, help='external set: a CSV with columns image (path relative to it) and label')
     evaluate.add_argument('--split', default='test', choices=['test', 'val'], help='HAM10000 split to report')
     evaluate.add_argument('--n-boot', type=int, default=1000, help='bootstrap resamples for the 95%% intervals')
@@ -304,6 +309,8 @@ def build_parser()->argparse.ArgumentParser:
                          'of the pretrained model that ships with the package; its .keras file for --cam)')
     predict.add_argument('--tta', action=argparse.BooleanOptionalAction, default=None,
                          help="test-time augmentation (flips); default: as the model card says")
+    predict.add_argument('--top-dx', action=argparse.BooleanOptionalAction, default=True,
+                         help="name the most likely of the 7 diagnoses with the shipped 7-class model (default: on where it is installed)")
     predict.add_argument('--csv', default=None, help='write the rows to this CSV (UTF-8 with BOM)')
     predict.add_argument('--cam', default=None, metavar='DIR', help='also write a Grad-CAM overlay of each image into DIR')
     predict.add_argument('--data', default=None, help='HAM10000 folder whose metadata gives the truth of ISIC_nnnnnnn files (found automatically)')

@@ -13,11 +13,13 @@ from scipy.special import logit
 from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import Pipeline
 
+from pathlib import Path
 from .evaluate import FIG_DPI
-from .metadata import fit_head
+from .files import write_text
+from .metadata import fit_head, model_outputs
 
 # %% auto #0
-__all__ = ['ensemble_predict', 'bagged_heads', 'error_detection', 'plot_uncertainty']
+__all__ = ['ensemble_predict', 'bagged_heads', 'error_detection', 'plot_uncertainty', 'teacher_targets']
 
 # %% ../nbs/10_ensemble.ipynb #46fe43df
 def ensemble_predict(member_probs:Sequence[np.ndarray], # one array per member, all (n,) or all (n, k)
@@ -75,3 +77,20 @@ def plot_uncertainty(mean:np.ndarray, spread:np.ndarray, y:np.ndarray, threshold
     dots.axvline(threshold, c='k', ls='--', lw=1, label=f'threshold {threshold:.2f}')
     dots.set(xlabel='ensemble P(malignant)', ylabel='spread (std across members)'); dots.legend(fontsize=7)
     fig.tight_layout(); return fig
+
+# %% ../nbs/10_ensemble.ipynb #540ebb79
+def teacher_targets(members:Sequence[str|Path],   # `.keras` model files, one per member
+                    rows:pd.DataFrame,             # training rows with `image_id` and `path` (a `split` column must say 'train')
+                    out_csv:str|Path,              # where to write the teacher CSV
+                    cache_dir:str|Path|None=None,  # `model_outputs` cache: each member reads the images once
+                   )->pd.DataFrame:                # image_id, prob (the members' mean), spread, one column per member
+    "The ensemble's mean probability of every training image, written as a `TrainConfig(teacher=...)` CSV."
+    if 'split' in rows and (rows.split != 'train').any():
+        raise ValueError(f"teacher targets are for training rows only; got {int((rows.split != 'train').sum())} rows of split(s) "
+                         f"{sorted(set(rows.split) - {'train'})}")
+    rows = rows.drop_duplicates('image_id').reset_index(drop=True)
+    probs = {Path(m).parent.name or Path(m).stem: model_outputs(m, rows, cache_dir)[1] for m in members}
+    mean, spread = ensemble_predict(list(probs.values()))
+    table = pd.DataFrame({'image_id': rows.image_id, 'prob': mean, 'spread': spread, **probs})
+    write_text(out_csv, table.to_csv(index=False))
+    return table

@@ -21,16 +21,17 @@ from .files import atomic_write, write_text
 
 # %% auto #0
 __all__ = ['ABOVE_ALL', 'TIERS', 'CI_METRICS', 'FIG_DPI', 'SAVE_DPI', 'AGE_BANDS', 'SUBGROUPS', 'SEED_REPORTED', 'HAM_PREVALENCE',
-           'REPORT_KEYS', 'TASK_NAMES', 'SHIPPED_DATA', 'synthetic_scores', 'binary_metrics', 'multiclass_metrics',
-           'threshold_for_sensitivity', 'youden_threshold', 'threshold_for_specificity', 'risk_tiers', 'assign_tier',
-           'tier_table', 'calibration_bins', 'expected_calibration_error', 'calibration_scores', 'fit_temperature',
-           'apply_temperature', 'calibration_report', 'bootstrap_ci', 'metrics_with_ci', 'plot_roc', 'plot_pr',
-           'plot_confusion', 'plot_calibration', 'plot_score_histograms', 'age_band', 'subgroup_metrics',
-           'precision_at_prevalence', 'seed_at_prevalence', 'to_jsonable', 'report_markdown', 'write_report',
-           'evaluate_scores', 'evaluation_figures', 'predict_probabilities', 'malignant_probability', 'recalibrate',
-           'calibrated_probability', 'multiclass_report', 'evaluate_leaky', 'side_by_side', 'check_task',
-           'locate_source_csv', 'extra_validation_rows', 'evaluate_model', 'ship_model', 'parse_label',
-           'read_label_csv', 'labelled_predictions', 'evaluate_csv']
+           'REPORT_KEYS', 'TASK_NAMES', 'SEVEN_CLASS_CARD_KEYS', 'SHIPPED_DATA', 'synthetic_scores', 'binary_metrics',
+           'multiclass_metrics', 'threshold_for_sensitivity', 'youden_threshold', 'threshold_for_specificity',
+           'risk_tiers', 'assign_tier', 'tier_table', 'calibration_bins', 'expected_calibration_error',
+           'calibration_scores', 'fit_temperature', 'apply_temperature', 'calibration_report', 'bootstrap_ci',
+           'metrics_with_ci', 'plot_roc', 'plot_pr', 'plot_confusion', 'plot_calibration', 'plot_score_histograms',
+           'age_band', 'subgroup_metrics', 'precision_at_prevalence', 'seed_at_prevalence', 'to_jsonable',
+           'report_markdown', 'write_report', 'evaluate_scores', 'evaluation_figures', 'predict_probabilities',
+           'malignant_probability', 'recalibrate', 'calibrated_probability', 'class_probabilities',
+           'load_evaluated_model', 'multiclass_report', 'evaluate_leaky', 'side_by_side', 'check_task',
+           'locate_source_csv', 'extra_validation_rows', 'seven_class_card', 'evaluate_model', 'ship_model',
+           'parse_label', 'read_label_csv', 'labelled_predictions', 'evaluate_csv']
 
 # %% ../nbs/04_evaluate.ipynb #0635b5bd
 _MALIGNANT_MIX = {'mel': 1113, 'bcc': 514, 'akiec': 327}            # HAM10000 counts, used as weights
@@ -628,6 +629,7 @@ import warnings
 from .data import TASKS, DataError, count_leaks, find_data, load_split, make_split
 from .models import (MODEL_LIMITS, PRETRAINED_FILES, TTA_VIEWS, ModelFileError, card_decision, checked_card,
                                load_model, pretrained_path, save_model, sha256_file, update_card)
+from .multiclass import apply_class_bias, fit_class_bias
 from .preprocess import check_images, make_dataset
 
 # %% ../nbs/04_evaluate.ipynb #63e52d01
@@ -665,17 +667,34 @@ def calibrated_probability(outputs:np.ndarray, # raw model outputs: (n,) or (n, 
     p = malignant_probability(outputs) if outputs.ndim == 2 and outputs.shape[1] > 1 else outputs.reshape(-1)
     return recalibrate(apply_temperature(p, card_decision(card)[1], False), card.get('site_calibration'))
 
+def class_probabilities(outputs:np.ndarray, # raw 7-class outputs (n, 7)
+                        card:dict,          # a 7-class model's card; its `class_bias` was fitted on validation by `evaluate_model`
+                       )->np.ndarray:       # (n, 7) probabilities whose argmax is the reported diagnosis
+    "7-class probabilities as the card reports them: the card's class shifts applied (none before evaluation)."
+    bias = card.get('class_bias')
+    return apply_class_bias(outputs, bias) if bias is not None else np.asarray(outputs, float)
+
+def load_evaluated_model(path:str|Path)->tuple:
+    "A `.keras` model, or a `.tflite` export of one (the 7-class model ships so), with its checked card."
+    from skin_nbdev.export import load_any_model   # the Export chapter builds on this one, so it is imported when first needed
+    return load_any_model(path)
+
 # %% ../nbs/04_evaluate.ipynb #16388106
 def multiclass_report(val:pd.DataFrame, test:pd.DataFrame, val_probs:np.ndarray, test_probs:np.ndarray,
-                      group_col:str='lesion_id', n_boot:int=1000, seed:int=0)->dict:
-    "7-class metrics on test with a lesion-bootstrap interval for balanced accuracy; temperature fitted on val."
-    T = fit_temperature(val.dx_idx.to_numpy(int), val_probs, from_logits=False)
-    calibrated = apply_temperature(test_probs, T, False)
-    y = test.dx_idx.to_numpy(int)
+                      group_col:str='lesion_id', n_boot:int=1000, seed:int=0,
+                      class_shifts:bool=True,  # shift each class's log-probability by a constant fitted on val (`fit_class_bias`)
+                     )->dict:
+    "7-class metrics on test with a lesion-bootstrap interval for balanced accuracy; class shifts and temperature fitted on val."
+    y_val, y = val.dx_idx.to_numpy(int), test.dx_idx.to_numpy(int)
+    bias = fit_class_bias(y_val, val_probs) if class_shifts else np.zeros(val_probs.shape[1])
+    val_shifted, test_shifted = apply_class_bias(val_probs, bias), apply_class_bias(test_probs, bias)
+    T = fit_temperature(y_val, val_shifted, from_logits=False)
+    calibrated = apply_temperature(test_shifted, T, False)
     out = multiclass_metrics(y, calibrated, DX_CLASSES)
     bal_acc = lambda yy, pp: balanced_accuracy_score(yy, pp.argmax(1))  # the mean recall over the classes present
     low_high = _percentiles(_bootstrap_values(y, calibrated, test[group_col], bal_acc, n_boot, seed), 0.05)[0]
-    return dict(out, balanced_accuracy_ci=list(low_high), temperature=T)
+    return dict(out, balanced_accuracy_ci=list(low_high), temperature=T, class_bias=[round(float(b), 4) for b in bias],
+                balanced_accuracy_unshifted=bal_acc(y, test_probs), val_balanced_accuracy=bal_acc(y_val, val_shifted))
 
 # %% ../nbs/04_evaluate.ipynb #2a662c8c
 def evaluate_leaky(model:keras.Model, table:pd.DataFrame, out_dir:str|Path, n_boot:int=1000, clahe:bool=False)->dict:
@@ -745,7 +764,14 @@ def extra_validation_rows(card:dict, data:str|Path|None=None)->pd.DataFrame:
         parts.append(rows.assign(lesion_id=[f"{source['name']}:{Path(str(p)).stem}" for p in rows.image], source=source['name']))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
-def evaluate_model(model_path:str|Path,         # a `.keras` file with its card
+SEVEN_CLASS_CARD_KEYS: tuple[str, ...] = ('n', 'balanced_accuracy', 'balanced_accuracy_ci', 'balanced_accuracy_unshifted', 'accuracy', 'auc',
+                                           'per_class', 'confusion_matrix', 'class_names', 'temperature')
+
+def seven_class_card(report:dict)->dict:
+    "What a 7-class model's card keeps of its `multiclass_report`: the class shifts the predictor applies, and the test figures."
+    return dict(class_bias=report['class_bias'], test_metrics_7class={k: report[k] for k in SEVEN_CLASS_CARD_KEYS})
+
+def evaluate_model(model_path:str|Path,         # a `.keras` file (or its `.tflite` export) with its card
                    out_dir:str|Path,            # where metrics.json, report.md and the PNGs go
                    data:str|Path|None=None,     # HAM10000 folder; found automatically when None
                    split_csv:str|Path|None=None,# the split; default: `split.csv` next to the model, else remade from the card's seed
@@ -757,7 +783,7 @@ def evaluate_model(model_path:str|Path,         # a `.keras` file with its card
                   )->dict:                      # what metrics.json holds
     "Evaluate a model file on the HAM10000 split with the honest protocol, write the report, update the card."
     check_task(model_path, checked_card(model_path), task)   # before any image is read
-    model, card = load_model(model_path)
+    model, card = load_evaluated_model(model_path)
     tta = bool(card.get('tta', False)) if tta is None else tta
     split_csv = split_csv or (Path(model_path).parent/'split.csv' if (Path(model_path).parent/'split.csv').exists() else None)
     leaky = card.get('training', {}).get('protocol') == 'seed_leaky'
@@ -788,8 +814,7 @@ def evaluate_model(model_path:str|Path,         # a `.keras` file with its card
                                      threshold=result['threshold'], threshold_uncalibrated=result['threshold_uncalibrated'],
                                      temperature=result['temperature'], tiers={k: result['tiers'][k] for k in ('low', 'high')},
                                      target_sensitivity=result['target_sensitivity'], test_metrics=headline,
-                                     subgroups=result['subgroups'], **({'test_metrics_7class': {k: result['multiclass'][k] for k in
-                                     ('balanced_accuracy', 'balanced_accuracy_ci', 'accuracy', 'auc', 'per_class')}} if multiclass else {})))
+                                     subgroups=result['subgroups'], **(seven_class_card(result['multiclass']) if multiclass else {})))
     return result
 
 # %% ../nbs/04_evaluate.ipynb #739f8bea
@@ -850,7 +875,7 @@ def labelled_predictions(model_path:str|Path, # a `.keras` file with its card
                         )->tuple[pd.DataFrame, pd.DataFrame, np.ndarray, dict]: # readable rows with `prob`, unreadable rows with `error`, raw outputs, card
     "Read a labelled CSV, list and skip its unreadable images, and predict the others as the card says (`prob`: calibrated P(malignant))."
     check_task(model_path, checked_card(model_path), task)
-    model, card = load_model(model_path)
+    model, card = load_evaluated_model(model_path)
     tta = bool(card.get('tta', False)) if tta is None else tta
     table = read_label_csv(csv)
     bad = check_images(table)

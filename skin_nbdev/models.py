@@ -400,7 +400,8 @@ def set_trainable(model:keras.Model, # a `build_classifier` model
 
 # %% ../nbs/02_models.ipynb #f2dccc1a
 MODEL_CARD_VERSION = 1
-PRETRAINED_FILES: dict[str, str] = {'binary': 'ham10000_binary_efficientnet_lite0.keras'}  # task -> file in skin_nbdev/assets
+PRETRAINED_FILES: dict[str, str] = {'binary': 'ham10000_binary_efficientnet_lite0.keras',              # task -> file in skin_nbdev/assets
+                                    'multiclass': 'ham10000_multiclass_efficientnet_lite0_int8.tflite'} # int8 only: the size budget
 
 def pretrained_path(task:str='binary')->Path:
     "The model file that ships inside the package for `task` (its card is next to it)."
@@ -725,11 +726,12 @@ def card_decision(card:dict)->tuple[float, float]:
     return float(card.get('threshold') or 0.5), float(card.get('temperature') or 1.0)
 
 # %% ../nbs/02_models.ipynb #2cac2928
-def load_pretrained(task:str='binary', # 'binary' (benign vs malignant) is the one that ships
+def load_pretrained(task:str='binary', # 'binary' (benign vs malignant); the 7-class model ships as TFLite only
                    )->tuple[keras.Model, dict]: # the model and its card
     "Load the model that ships with the package, checked against its card like any model file."
     path = pretrained_path(task)
     if not path.is_file(): raise ModelFileError(f"{path}: the pretrained model is missing from this installation; reinstall skin_nbdev")
+    if path.suffix != '.keras': raise ModelFileError(f"{path}: the {task} model ships as TFLite only; load it with skin_nbdev.export.load_any_model")
     return load_model(path)
 
 # %% ../nbs/02_models.ipynb #c0aa67a8

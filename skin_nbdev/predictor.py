@@ -20,8 +20,9 @@ from threadpoolctl import ThreadpoolController   # installed with scikit-learn
 
 from .data import BINARY_CLASSES, DISCLAIMER, DX_CLASSES, DX_NAMES, MALIGNANT_DX, class_names
 from .preprocess import ImageReadError, decode_image_bytes, image_header_size, synthetic_lesion
-from .models import DEFAULT_MODEL_PATH, TTA_VIEWS, ModelFileError, card_decision, checked_card, load_model, predict_tta
-from .evaluate import apply_temperature, assign_tier, calibrated_probability
+from .models import (DEFAULT_MODEL_PATH, TTA_VIEWS, ModelFileError, card_decision, checked_card, load_model, predict_tta,
+                               pretrained_path)
+from .evaluate import apply_temperature, assign_tier, calibrated_probability, class_probabilities
 from .explain import OODDetector, feature_model, gradcam, load_ood, ood_path, overlay, quality_warnings
 from .export import TFLiteModel, decode_batches, forward_function, load_any_model
 from .metadata import describe_metadata, has_metadata, load_adjuster, patient_table, unseen_values
@@ -29,10 +30,10 @@ from .metadata import describe_metadata, has_metadata, load_adjuster, patient_ta
 # %% auto #0
 __all__ = ['MAX_BYTES', 'NUMPY_VIEWS', 'PREDICTION_COLUMNS', 'NO_VERDICT', 'FAST_MODEL_PATH', 'IMAGE_EXTENSIONS',
            'VERDICT_COLOURS', 'TIER_COLOURS', 'TruthLookup', 'truth_lookup', 'ground_truth', 'item_bytes',
-           'image_warnings', 'tflite_ood', 'Predictor', 'synthetic_uploads', 'default_predict_model', 'expand_paths',
-           'predict_paths', 'running_stats', 'rows_to_csv', 'other_clinics_html', 'model_html', 'disclaimer_html',
-           'prob_bar_html', 'row_html', 'thumbnail', 'stats_html', 'download_link', 'rows_to_html', 'upload_files',
-           'PredictorApp', 'served_app']
+           'image_warnings', 'default_dx_model', 'load_dx_model', 'tflite_ood', 'Predictor', 'synthetic_uploads',
+           'default_predict_model', 'expand_paths', 'predict_paths', 'running_stats', 'rows_to_csv',
+           'other_clinics_html', 'model_html', 'disclaimer_html', 'prob_bar_html', 'row_html', 'thumbnail',
+           'stats_html', 'download_link', 'rows_to_html', 'upload_files', 'PredictorApp', 'served_app']
 
 # %% ../nbs/05_predictor.ipynb #2c83711b
 _WORD = r'(?<![a-z]){}(?![a-z])'  # a word of its own: no letter right before or after it
@@ -111,6 +112,32 @@ def image_warnings(data:bytes,                  # the encoded file
         found.append('grey image: the model was trained on colour dermoscopy')
     return '; '.join(found)
 
+# %% ../nbs/05_predictor.ipynb #fb08a519
+def default_dx_model()->Path|None:
+    "The 7-class model that ships (int8 TFLite), or None where this installation has none."
+    path = pretrained_path('multiclass')
+    return path if path.is_file() else None
+
+def load_dx_model(dx_model:str|Path|None,  # a 7-class model file; 'auto': the shipped one, where it reads the same input; None: none
+                  input_size:tuple[int, int], # (H, W) the binary model reads
+                  clahe:bool,                # whether the binary model's images get CLAHE
+                  beside:str,                # the binary model's name, for messages
+                 )->dict|None:               # path, card and forward function; None when there is none to use
+    "The 7-class model that names `top_dx` beside a binary model: 'auto' takes the shipped one only where it reads the same input; a path must."
+    auto = isinstance(dx_model, str) and dx_model == 'auto'
+    path = default_dx_model() if auto else (None if dx_model is None else Path(dx_model))
+    if path is None: return None
+    model, card = load_any_model(path)
+    if card.get('task') != 'multiclass':
+        raise ModelFileError(f"{path}: not a 7-class model (its card's task is {card.get('task')!r}), so it cannot name top_dx")
+    size, its_clahe = tuple(int(s) for s in model.input_shape[1:3]), bool((card.get('training') or {}).get('clahe', False))
+    if (size, its_clahe) != (tuple(input_size), clahe):
+        if auto: return None     # another binary model (another input size): no top diagnosis, and nothing to warn about
+        describe = lambda s, c: f"{s[0]}x{s[1]} images{' with CLAHE' if c else ''}"
+        raise ModelFileError(f"{path}: reads {describe(size, its_clahe)}, {beside} reads {describe(input_size, clahe)}: "
+                             "they cannot share the decoded images")
+    return dict(path=path, card=card, forward=forward_function(model))
+
 # %% ../nbs/05_predictor.ipynb #0f01da47
 NUMPY_VIEWS: dict[str, Callable] = {  # `TTA_VIEWS` on numpy batches (n, H, W, 3), for the TFLite interpreter
     'identity': lambda images: images,
@@ -136,7 +163,8 @@ class Predictor:
     def __init__(self, model_path:str|Path|None=None, # a `.keras` file with its card next to it; None: the shipped model
                  batch_size:int=16,           # images per model call
                  max_bytes:int=MAX_BYTES,     # larger files are refused before decoding
-                 tta:bool|None=None):         # test-time augmentation; None: as the card's threshold was chosen
+                 tta:bool|None=None,          # test-time augmentation; None: as the card's threshold was chosen
+                 dx_model:str|Path|None='auto'): # 7-class model naming `top_dx` beside a binary model; 'auto': the shipped one; None: none
         self.model_path, self.batch_size, self.max_bytes = Path(model_path or DEFAULT_MODEL_PATH), batch_size, max_bytes
         self.model, self.card = load_any_model(self.model_path)   # a `.keras` model, or a `.tflite` export of one
         self.tta = bool(self.card.get('tta', False)) if tta is None else tta
@@ -152,6 +180,7 @@ class Predictor:
         self.backbone = backbone.get('name') if isinstance(backbone, dict) else backbone
         self._forward = self._tflite_forward() if isinstance(self.model, TFLiteModel) else self._keras_forward()
         self._forward(np.zeros((1, *self.input_size, 3), np.float32))   # compiled now, not at the first upload
+        self.dx = load_dx_model(dx_model, self.input_size, self.clahe, self.model_path.name) if self.task == 'binary' else None
 
     def _keras_forward(self)->Callable:
         "images -> (outputs, pooled features) in one compiled call; the OOD detector saved next to the model is loaded."
@@ -185,7 +214,8 @@ class Predictor:
         h, w = self.input_size
         return (f"Predictor({self.model_path.name}: {self.format}, {self.task}, {self.backbone}, {h}x{w}, threshold {self.threshold:.3f}, "
                 f"T {self.temperature:.2f}, tiers {self.tiers}, TTA {'on (4 flips)' if self.tta else 'off'}, "
-                f"OOD check {'on' if self.ood is not None else 'off'}, metadata {'used when given' if self.adjuster else 'not used'})")
+                f"OOD check {'on' if self.ood is not None else 'off'}, metadata {'used when given' if self.adjuster else 'not used'}, "
+                f"top_dx {'from ' + self.dx['path'].name if self.dx else ('its own' if self.task == 'multiclass' else 'none')})")
 
 # %% ../nbs/05_predictor.ipynb #d1b6b5a6
 @patch
@@ -205,10 +235,18 @@ def decode(self:Predictor, item:str|Path|tuple, # a path or a (name, bytes) pair
 @patch
 def scores(self:Predictor, outputs:np.ndarray, # the model's outputs for a batch: (n, 1) or (n, 7)
           )->tuple[np.ndarray, list[str]]:     # calibrated P(malignant) per image, and the top diagnosis ('' for binary)
-    "Calibrated probability of malignancy (and the most likely diagnosis) from raw model outputs."
+    "Calibrated probability of malignancy (and, for a 7-class model, the most likely diagnosis after its card's class shifts) from raw outputs."
     outputs = np.asarray(outputs, float)   # 7 classes: the temperature was fitted on the summed P(malignant), as evaluation did
-    top_dx = [''] * len(outputs) if self.task == 'binary' else [self.class_names[i] for i in outputs.argmax(1)]
+    top_dx = [''] * len(outputs) if self.task == 'binary' else [self.class_names[i] for i in class_probabilities(outputs, self.card).argmax(1)]
     return calibrated_probability(outputs, self.card), top_dx
+
+@patch
+def diagnoses(self:Predictor, images:np.ndarray, # (n, H, W, 3) decoded images at the input size
+             )->list[str]:                       # the most likely diagnosis of each; '' without a 7-class model
+    "The `dx` model's most likely diagnosis of each image (one pass, its card's class shifts applied)."
+    if self.dx is None: return [''] * len(images)
+    names = self.dx['card'].get('class_names') or DX_CLASSES
+    return [names[i] for i in class_probabilities(self.dx['forward'](images), self.dx['card']).argmax(1)]
 
 # %% ../nbs/05_predictor.ipynb #7b3a955f
 PREDICTION_COLUMNS: tuple[str, ...] = ('file', 'prob_malignant', 'verdict', 'risk_tier', 'top_dx', 'truth', 'correct',
@@ -290,8 +328,10 @@ def predict(self:Predictor, items:Iterable,          # paths and/or (name, bytes
     for start, decoded in zip(range(0, len(items), self.batch_size), batches):
         ok = [i for i, d in enumerate(decoded) if not d['error']]
         images = [decoded[i]['image'] for i in ok]
-        outputs, pooled = self._forward(np.stack(images)) if images else (None, None)   # uint8: an int8 model takes it as it is
+        batch = np.stack(images) if images else None
+        outputs, pooled = self._forward(batch) if images else (None, None)   # uint8: an int8 model takes it as it is
         probs, top_dx = self.scores(outputs) if images else (np.zeros(0), [])
+        if self.dx is not None and images: top_dx = self.diagnoses(batch)
         ood_scores = self.ood_scores(pooled) if self.ood is not None and images else None
         given = None if patient is None else patient.iloc[[start + i for i in ok]].reset_index(drop=True)
         rows += self.rows(decoded, probs, top_dx, lookup, ood_scores, given)

@@ -25,13 +25,17 @@ from .models import (COLOUR_CONSTANCY, DEFAULT_BACKBONE, build_classifier, get_b
                                set_trainable, sha256_file)
 
 # %% auto #0
-__all__ = ['PROTOCOLS', 'RECIPES', 'STAGE1_FIELDS', 'TrainConfig', 'label_column', 'encode_labels', 'compile_model',
-           'feature_extractor', 'head_model', 'copy_head', 'cache_features', 'read_state', 'RunCheckpoint',
-           'distribution_strategy', 'run_stage1', 'run_stage2', 'stage2_learning_rate', 'encode_labels_tf', 'run_card',
-           'extra_training_rows', 'prepare_run', 'validation_split', 'train', 'plot_history', 'fork_stage1']
+__all__ = ['PROTOCOLS', 'MONITOR_METRICS', 'MONITORS', 'RECIPES', 'STAGE1_FIELDS', 'TrainConfig', 'label_column', 'encode_labels',
+           'BalancedAccuracy', 'compile_model', 'feature_extractor', 'head_model', 'copy_head', 'cache_features',
+           'read_state', 'RunCheckpoint', 'distribution_strategy', 'run_stage1', 'run_stage2', 'stage2_learning_rate',
+           'encode_labels_tf', 'run_card', 'extra_training_rows', 'training_targets', 'prepare_run', 'validation_split',
+           'train', 'plot_history', 'fork_stage1']
 
 # %% ../nbs/03_train.ipynb #b3cfa182
 PROTOCOLS: tuple[str, ...] = ('lesion', 'seed_leaky')
+MONITOR_METRICS: tuple[str, ...] = ('auc', 'balanced_accuracy')
+MONITORS: dict[str, str] = {'binary': 'auc',                    # one-vs-rest AUC would let naevi (67%) pick the 7-class epochs:
+                            'multiclass': 'balanced_accuracy'}  # the mean of the seven recalls is what the benchmark ranks
 
 @dataclass
 class TrainConfig:
@@ -50,6 +54,8 @@ class TrainConfig:
     extra_weight: int = 1                # each extra training row is used this many times per epoch (balances small sources)
     extra_val: float = 0.0               # share of each extra source's `train` rows held out (never trained on) to choose the operating point
     clahe: bool = False                  # CLAHE on the L channel before everything else
+    teacher: str|None = None             # CSV of soft targets (`image_id`, `prob`) from an ensemble (`teacher_targets`); None: labels only
+    distill_weight: float = 0.5          # with a teacher: target = distill_weight x its probability + (1 - distill_weight) x the label
     feature_views: int = 2               # augmented views per training image cached for stage 1
     stage1_epochs: int = 30              # head-only epochs on cached features
     stage1_lr: float = 1e-3
@@ -59,7 +65,8 @@ class TrainConfig:
     unfreeze: int|None = None            # top backbone layers trained in stage 2; None: the registry's
     batch_size: int = 32
     label_smoothing: float = 0.0
-    patience: int = 5                    # epochs without a better validation AUC before a stage stops
+    patience: int = 5                    # epochs without a better validation score (`monitor`) before a stage stops
+    monitor: str|None = None             # validation metric that selects epochs: 'auc' or 'balanced_accuracy'; None: the task's (`MONITORS`)
     seed: int = 42                       # weights initialisation, shuffling, augmentation
     split_seed: int = 42                 # the data split (see `make_split`)
     protocol: str = 'lesion'             # 'lesion' (ours), or 'seed_leaky': the seed's 1:1 random image split, to measure it
@@ -72,9 +79,13 @@ class TrainConfig:
         if self.colour_constancy is not None and self.colour_constancy not in COLOUR_CONSTANCY:
             raise ValueError(f"colour_constancy {self.colour_constancy!r}: use None or one of {tuple(COLOUR_CONSTANCY)}")
         self.extra = tuple(str(Path(p).resolve()) for p in self.extra)
+        if self.teacher is not None: self.teacher = str(Path(self.teacher).resolve())
+        if self.teacher is not None and self.task != 'binary': raise ValueError(f"teacher: soft targets are for the binary task, not {self.task!r}")
+        if not 0 < self.distill_weight <= 1: raise ValueError(f"distill_weight {self.distill_weight}: must be in (0, 1]")
         if int(self.extra_weight) < 1: raise ValueError(f"extra_weight {self.extra_weight}: must be a whole number >= 1")
         if not 0 <= self.extra_val < 1: raise ValueError(f"extra_val {self.extra_val}: must be in [0, 1)")
         if not 0 < self.augment_strength <= 1: raise ValueError(f"augment_strength {self.augment_strength}: must be in (0, 1]")
+        if self.monitor is not None and self.monitor not in MONITOR_METRICS: raise ValueError(f"monitor {self.monitor!r}: use one of {MONITOR_METRICS}")
         if self.stage2_schedule not in ('constant', 'cosine'): raise ValueError(f"stage2_schedule {self.stage2_schedule!r}: use 'constant' or 'cosine'")
         get_backbone(self.backbone)  # a clear error for an unknown name
         if self.input_size is not None: self.input_size = tuple(int(s) for s in self.input_size)
@@ -83,6 +94,11 @@ class TrainConfig:
     def size(self)->tuple[int, int]:
         "The (H, W) the model takes."
         return tuple(self.input_size or get_backbone(self.backbone).input_size)
+
+    @property
+    def selection_metric(self)->str:
+        "The validation metric that selects epochs and stops stages: `monitor`, else the task's."
+        return self.monitor or MONITORS[self.task]
 
     @property
     def n_unfreeze(self)->int:
@@ -115,13 +131,35 @@ def encode_labels(labels:np.ndarray, task:str)->np.ndarray:
     labels = np.asarray(labels, int)
     return labels[:, None].astype('float32') if task == 'binary' else np.eye(len(class_names(task)), dtype='float32')[labels]
 
+@keras.saving.register_keras_serializable('skin_nbdev')
+class BalancedAccuracy(keras.metrics.Metric):
+    "Mean recall over the classes present (scikit-learn's `balanced_accuracy_score`), from one-hot labels and class probabilities."
+    def __init__(self, num_classes:int, name:str='balanced_accuracy', **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.num_classes = int(num_classes)
+        self.confusion = self.add_variable(shape=(self.num_classes, self.num_classes), initializer='zeros', name='confusion')
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        "Count (true, predicted) pairs; `sample_weight` (the class weights) is ignored: balancing is what this metric does."
+        counts = tf.math.confusion_matrix(tf.argmax(y_true, -1), tf.argmax(y_pred, -1), self.num_classes, dtype=self.dtype)
+        self.confusion.assign_add(counts)
+
+    def result(self):
+        support = tf.reduce_sum(self.confusion, 1)
+        recall = tf.math.divide_no_nan(tf.linalg.diag_part(self.confusion), support)
+        return tf.math.divide_no_nan(tf.reduce_sum(recall), tf.reduce_sum(tf.cast(support > 0, self.dtype)))
+
+    def reset_state(self): self.confusion.assign(tf.zeros_like(self.confusion))
+    def get_config(self): return {**super().get_config(), 'num_classes': self.num_classes}
+
 def compile_model(model:keras.Model, config:TrainConfig,
                   learning_rate:float|keras.optimizers.schedules.LearningRateSchedule)->keras.Model:
-    "Compile `model` with Adam, the task's loss (with label smoothing) and the epoch metrics."
+    "Compile `model` with Adam, the task's loss (with label smoothing) and the epoch metrics (7 classes: balanced accuracy too)."
     binary = config.task == 'binary'
     loss = (keras.losses.BinaryCrossentropy if binary else keras.losses.CategoricalCrossentropy)(label_smoothing=config.label_smoothing)
     metrics = [keras.metrics.BinaryAccuracy(name='accuracy') if binary else keras.metrics.CategoricalAccuracy(name='accuracy'),
                keras.metrics.Precision(name='precision'), keras.metrics.Recall(name='recall'), keras.metrics.AUC(name='auc')]
+    if not binary: metrics.append(BalancedAccuracy(len(class_names(config.task))))
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss, metrics=metrics)
     return model
 
@@ -168,29 +206,33 @@ def cache_features(extractor:keras.Model, # from `feature_extractor`
 
 # %% ../nbs/03_train.ipynb #3dbeb0bc
 def read_state(run_dir:Path)->dict:
-    "The run's `state.json`, or a fresh state."
+    "The run's `state.json`, or a fresh state (a state written before `monitor` existed held its best score as `best_auc`)."
     path = Path(run_dir)/'state.json'
-    if not path.exists(): return dict(epoch=0, stage=1, stage1_done=False, best_auc=None, best_epoch=None, wait=0, history=[], finished=False)
-    try: return json.loads(path.read_text())
+    if not path.exists(): return dict(epoch=0, stage=1, stage1_done=False, best_score=None, best_epoch=None, wait=0, history=[], finished=False)
+    try: state = json.loads(path.read_text())
     except ValueError as e: raise ValueError(f"{path}: damaged run state ({e})") from None
+    if 'best_auc' in state: state['best_score'] = state.pop('best_auc')
+    return state
 
 class RunCheckpoint(keras.callbacks.Callback):
-    "Save model, best model and state every epoch; stop a stage after `patience` epochs without a better val AUC."
-    def __init__(self, run_dir:Path, state:dict, stage:int, patience:int, best_path:Path):
+    "Save model, best model and state every epoch; stop a stage after `patience` epochs without a better validation `monitor`."
+    def __init__(self, run_dir:Path, state:dict, stage:int, patience:int, best_path:Path, monitor:str='auc'):
         super().__init__()
         self.run_dir, self.state, self.stage, self.patience, self.best_path = Path(run_dir), state, stage, patience, best_path
+        self.monitor = f'val_{monitor}'
         (self.run_dir/'checkpoints').mkdir(exist_ok=True)
 
     def on_epoch_end(self, epoch:int, logs:dict|None=None):
         logs, state = dict(logs or {}), self.state
         ckpt = self.run_dir/'checkpoints'/f'epoch_{epoch + 1:03d}.keras'
         atomic_write(ckpt, self.model.save)
-        auc = logs.get('val_auc', float('nan'))
-        improved = state['best_auc'] is None or auc > state['best_auc']
+        if self.monitor not in logs: raise KeyError(f"{self.run_dir}: the epoch logs have no {self.monitor!r} to select epochs by (they have {sorted(logs)})")
+        score = float(logs[self.monitor])
+        improved = state['best_score'] is None or score > state['best_score']
         if improved:
             atomic_write(self.best_path, self.model.save)
         state.update(epoch=epoch + 1, stage=self.stage, wait=0 if improved else state['wait'] + 1, checkpoint=ckpt.name,
-                     best_auc=auc if improved else state['best_auc'], best_epoch=epoch + 1 if improved else state['best_epoch'])
+                     best_score=score if improved else state['best_score'], best_epoch=epoch + 1 if improved else state['best_epoch'])
         state['history'].append({'epoch': epoch + 1, 'stage': self.stage, **{k: float(v) for k, v in logs.items()}})
         write_json(self.run_dir/'state.json', state)
         atomic_write(self.run_dir/'history.csv', lambda tmp: pd.DataFrame(state['history']).to_csv(tmp, index=False))
@@ -218,17 +260,20 @@ def run_stage1(config:TrainConfig, run_dir:Path, state:dict, train:pd.DataFrame,
     train_x = cache_features(extractor, train, config, views, run_dir/'features_train.npy')
     val_x = cache_features(extractor, val, config, 0, run_dir/'features_val.npy')[:, 0]
     n_views = train_x.shape[1]
-    train_y = np.repeat(encode_labels(train[label_column(config.task)], config.task), n_views, 0)
+    if config.teacher is None: train_y, sample_weight, class_weight = encode_labels(train[label_column(config.task)], config.task), None, _class_weight(weights)
+    else: (train_y, sample_weight), class_weight = training_targets(train, config, weights), None   # soft targets: weights by label
+    train_y = np.repeat(train_y, n_views, 0)
+    if sample_weight is not None: sample_weight = np.repeat(sample_weight, n_views)
     train_x = train_x.reshape(-1, train_x.shape[-1])
     ckpt = run_dir/'checkpoints'/state.get('checkpoint', '')
     with strategy.scope():   # variables made here are mirrored on every replica
         head = keras.saving.load_model(ckpt, safe_mode=True) if state['epoch'] and ckpt.is_file() else \
             compile_model(head_model(config, train_x.shape[-1]), config, config.stage1_lr)
-    callback = RunCheckpoint(run_dir, state, 1, config.patience, run_dir/'best_head.keras')
+    callback = RunCheckpoint(run_dir, state, 1, config.patience, run_dir/'best_head.keras', config.selection_metric)
     if state['wait'] < config.patience and state['epoch'] < config.stage1_epochs:
         head.fit(train_x, train_y, validation_data=(val_x, encode_labels(val[label_column(config.task)], config.task)),
                  batch_size=config.batch_size, epochs=config.stage1_epochs, initial_epoch=state['epoch'],
-                 class_weight=_class_weight(weights), callbacks=[callback], shuffle=True, verbose=verbose)
+                 class_weight=class_weight, sample_weight=sample_weight, callbacks=[callback], shuffle=True, verbose=verbose)
     best_head = keras.saving.load_model(run_dir/'best_head.keras', safe_mode=True)
     atomic_write(run_dir/'best.keras', copy_head(best_head, model).save)
     state.update(stage1_done=True, stage=2, wait=0, checkpoint='')
@@ -252,13 +297,16 @@ def run_stage2(config:TrainConfig, run_dir:Path, state:dict, train:pd.DataFrame,
     h, w = config.size
     col = label_column(config.task)
     def dataset(table, training):
-        ds = make_dataset(table, size=(w, h), batch_size=config.batch_size, training=training, augment=config.augment,
-                          augmentation=config.augmentation, strength=config.augment_strength,
-                          clahe=config.clahe, label_col=col, shuffle_seed=config.seed + done)
-        return ds.map(lambda x, y: (x, encode_labels_tf(y, config.task)))
-    callback = RunCheckpoint(run_dir, state, 2, config.patience, run_dir/'best.keras')
+        soft = training and config.teacher is not None   # the rows' index travels as the label, then picks target and weight
+        ds = make_dataset(table.assign(_row=np.arange(len(table))) if soft else table, size=(w, h), batch_size=config.batch_size,
+                          training=training, augment=config.augment, augmentation=config.augmentation, strength=config.augment_strength,
+                          clahe=config.clahe, label_col='_row' if soft else col, shuffle_seed=config.seed + done)
+        if not soft: return ds.map(lambda x, y: (x, encode_labels_tf(y, config.task)))
+        targets, row_weights = (tf.constant(a) for a in training_targets(table, config, weights))
+        return ds.map(lambda x, i: (x, tf.gather(targets, i), tf.gather(row_weights, i)))
+    callback = RunCheckpoint(run_dir, state, 2, config.patience, run_dir/'best.keras', config.selection_metric)
     model.fit(dataset(train, True), validation_data=dataset(val, False), epochs=stage1_epochs + config.stage2_epochs,
-              initial_epoch=done, class_weight=_class_weight(weights), callbacks=[callback], shuffle=False, verbose=verbose)
+              initial_epoch=done, class_weight=None if config.teacher else _class_weight(weights), callbacks=[callback], shuffle=False, verbose=verbose)
 
 def stage2_learning_rate(config:TrainConfig, steps_per_epoch:int)->float|keras.optimizers.schedules.LearningRateSchedule:
     "Stage 2's learning rate: constant, or one warm-up epoch then cosine decay over the remaining epochs."
@@ -282,8 +330,9 @@ def run_card(config:TrainConfig, extra:pd.DataFrame|None=None)->dict:
                                 val_image_ids=sorted(held.image_id), weight=config.extra_weight))
     data = 'HAM10000 (CC BY-NC 4.0): research and teaching use only'
     if len(sources) > 1: data += ' + ' + ', '.join(s['name'] for s in sources[1:]) + ' (train rows)'
+    teacher = dict(teacher=dict(csv=config.teacher, sha256=sha256_file(config.teacher), weight=config.distill_weight)) if config.teacher else {}
     return dict(task=config.task, backbone=config.backbone, training=asdict(config), split_seed=config.split_seed,
-                data=data, training_sources=sources)
+                data=data, training_sources=sources, **teacher)
 
 # %% ../nbs/03_train.ipynb #bfbd2c96
 def extra_training_rows(csvs:Sequence[str|Path],   # labelled CSVs in the `evaluate --csv` format
@@ -320,6 +369,24 @@ def extra_training_rows(csvs:Sequence[str|Path],   # labelled CSVs in the `evalu
             rows.loc[part.index[part.group.isin(held)], 'split'] = 'val'
     rows['dx_idx'] = rows.dx.map({d: i for i, d in enumerate(DX_CLASSES)}).fillna(-1).astype(int)
     return rows
+
+# %% ../nbs/03_train.ipynb #3c18e5f9
+def training_targets(rows:pd.DataFrame,      # training rows with `image_id` and `label`
+                     config:TrainConfig,
+                     weights:dict|None=None, # class weights by label (`balance_training`'s); None: all 1
+                    )->tuple[np.ndarray, np.ndarray]: # targets (n, 1) float32, and each row's weight (n,)
+    "Each row's binary target (the label, blended with the teacher's probability when the config has one) and its class weight."
+    labels = rows.label.to_numpy(int)
+    row_weights = np.array([float((_class_weight(weights) or {}).get(int(l), 1.0)) for l in labels], 'float32')
+    if config.teacher is None: return labels[:, None].astype('float32'), row_weights
+    teacher = pd.read_csv(config.teacher)
+    if not {'image_id', 'prob'} <= set(teacher.columns): raise DataError(f"{config.teacher}: a teacher CSV needs columns image_id and prob; found {list(teacher.columns)}")
+    missing = sorted(set(rows.image_id) - set(teacher.image_id))
+    if missing: raise DataError(f"{config.teacher}: no teacher probability for {len(missing)} training image(s), e.g. {missing[:3]}")
+    prob = teacher.drop_duplicates('image_id').set_index('image_id').prob.reindex(rows.image_id).to_numpy(float)
+    if not np.all((prob >= 0) & (prob <= 1)): raise DataError(f"{config.teacher}: teacher probabilities must lie in [0, 1]")
+    w = config.distill_weight
+    return (w * prob + (1 - w) * labels)[:, None].astype('float32'), row_weights
 
 # %% ../nbs/03_train.ipynb #0fa46bd2
 def prepare_run(run_dir:str|Path, config:TrainConfig|None, data:str|Path|None, resume:bool)->tuple[TrainConfig, pd.DataFrame]:
@@ -376,7 +443,8 @@ def train(run_dir:str|Path,                 # folder for checkpoints, history, p
     if config.stage2_epochs > 0 and not state['finished']:
         run_stage2(config, run_dir, state, train_rows, val_rows, weights, verbose, strategy)
     best = keras.saving.load_model(run_dir/'best.keras', safe_mode=True)
-    save_model(best, run_dir/'model.keras', card={**run_card(config, extra), 'val_auc': state['best_auc'], 'best_epoch': state['best_epoch']})
+    save_model(best, run_dir/'model.keras', card={**run_card(config, extra), f'val_{config.selection_metric}': state['best_score'],
+                                                             'selection_metric': config.selection_metric, 'best_epoch': state['best_epoch']})
     state['finished'] = True; write_json(run_dir/'state.json', state)
     history = pd.DataFrame(state['history'])
     figure = plot_history(history)
@@ -400,7 +468,7 @@ def plot_history(history:pd.DataFrame)->plt.Figure:
 STAGE1_FIELDS: tuple[str, ...] = ('task', 'backbone', 'input_size', 'head', 'weights', 'balancing', 'augment', 'augmentation',
                                   'augment_strength', 'colour_constancy', 'extra', 'extra_weight', 'clahe',
                                   'feature_views', 'stage1_epochs', 'stage1_lr', 'batch_size', 'label_smoothing', 'seed',
-                                  'split_seed', 'protocol')   # the settings stage 1's result depends on
+                                  'split_seed', 'protocol', 'monitor', 'teacher', 'distill_weight')   # the settings stage 1's result depends on
 
 def fork_stage1(source:str|Path,     # a run folder whose stage 1 is finished
                 run_dir:str|Path,    # the new run folder (must not hold a run)
@@ -419,10 +487,10 @@ def fork_stage1(source:str|Path,     # a run folder whose stage 1 is finished
     for name in ('split.csv', 'features_train.npy', 'features_val.npy', 'best_head.keras'): shutil.copy2(source/name, run_dir/name)
     config.save(run_dir/'config.json')
     stage1 = [h for h in state['history'] if h['stage'] == 1]
-    best = max(stage1, key=lambda h: h['val_auc'])
+    best = max(stage1, key=lambda h: h[f'val_{config.selection_metric}'])
     head = keras.saving.load_model(run_dir/'best_head.keras', safe_mode=True)
     model = build_classifier(config.backbone, config.task, config.head, weights=config.weights, input_size=config.size,
                              colour_constancy=config.colour_constancy)
     atomic_write(run_dir/'best.keras', copy_head(head, model).save)
-    write_json(run_dir/'state.json', dict(epoch=len(stage1), stage=2, stage1_done=True, best_auc=best['val_auc'],
+    write_json(run_dir/'state.json', dict(epoch=len(stage1), stage=2, stage1_done=True, best_score=best[f'val_{config.selection_metric}'],
                                           best_epoch=best['epoch'], wait=0, history=stage1, finished=False, checkpoint=''))

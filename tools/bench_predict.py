@@ -8,7 +8,7 @@ In-process it runs what `cmd_predict` runs (load the `Predictor` once, then `pre
 HAM10000 metadata for the truth, then the printed table), timed in two passes over the same files:
 a clean pass (the figure), and a profiled pass that times each stage by wrapping the functions the
 predictor calls (decode: reading and decoding the file; quality: `image_warnings` and the quality
-checks; model: the forward pass(es); ood: the out-of-distribution score; table: verdicts, rows and the
+checks; model: the forward pass(es); top_dx: the 7-class model naming the diagnosis; ood: the out-of-distribution score; table: verdicts, rows and the
 data frame; other: the rest). Decoding may run in a thread next to the model: then the stages add up to
 more than the wall time. The 1-minute load average is printed before and after: on a shared 2-core
 machine a figure taken under load is not the machine's figure. Prints figures; asserts nothing.
@@ -41,7 +41,7 @@ def profiled(predictor, paths:list[str], metadata)->dict:
     spent, undo = defaultdict(float), []
     stages = [(P, 'item_bytes', 'decode'), (P, 'decode_image_bytes', 'decode'), (P, 'image_warnings', 'quality'),
               (P, 'quality_warnings', 'quality'), (predictor, '_forward', 'model'),
-              (P.Predictor, 'rows', 'table'), (P.Predictor, 'scores', 'table')]
+              (P.Predictor, 'rows', 'table'), (P.Predictor, 'scores', 'table'), (P.Predictor, 'diagnoses', 'top_dx')]
     if getattr(predictor, 'ood', None) is not None: stages.append((predictor.ood, 'score', 'ood'))
     for owner, name, stage in stages:
         if hasattr(owner, name): undo.append((owner, name, wrap(owner, name, stage, spent)))
@@ -57,7 +57,7 @@ def profiled(predictor, paths:list[str], metadata)->dict:
     spent['other'] = spent['total (wall)'] - sum(v for k, v in spent.items() if k != 'total (wall)')
     return dict(spent)
 
-def in_process(n:int, model:str|None, tta:bool|None, batch_size:int|None)->None:
+def in_process(n:int, model:str|None, tta:bool|None, batch_size:int|None, top_dx:bool=True)->None:
     "Load once, predict the first `n` HAM images as `cmd_predict` does, print images/s and the profile."
     start = time.perf_counter()
     from skin_nbdev.cli import ham_metadata, print_rows
@@ -65,7 +65,8 @@ def in_process(n:int, model:str|None, tta:bool|None, batch_size:int|None)->None:
     imported = time.perf_counter() - start
     paths = ham_images(n)
     start = time.perf_counter()
-    predictor = Predictor(model or default_predict_model(), batch_size=batch_size or 32, tta=tta)   # as `cmd_predict` makes it
+    predictor = Predictor(model or default_predict_model(), batch_size=batch_size or 32, tta=tta,   # as `cmd_predict` makes it
+                          dx_model='auto' if top_dx else None)
     metadata = ham_metadata(None)
     loaded = time.perf_counter() - start
     print(f"{predictor}\nimport {imported:.1f} s, load {loaded:.2f} s (model, card, OOD detector, HAM metadata); batch {predictor.batch_size}")
@@ -80,14 +81,14 @@ def in_process(n:int, model:str|None, tta:bool|None, batch_size:int|None)->None:
     spent = profiled(predictor, paths, metadata)
     total = spent['total (wall)']
     print(f"profile (second pass, wrapped; load average {load_avg()}):")
-    for stage in ('decode', 'quality', 'model', 'ood', 'table', 'other', 'total (wall)'):
+    for stage in ('decode', 'quality', 'model', 'top_dx', 'ood', 'table', 'other', 'total (wall)'):
         if stage in spent: print(f"  {stage:13s} {spent[stage]:7.2f} s  {1000 * spent[stage] / len(paths):6.2f} ms/image  {spent[stage] / total:6.1%}")
     if spent['other'] < 0: print("  (other < 0: decoding and the quality checks ran in a thread while the model ran)")
 
-def cli(n:int, model:str|None, tta:bool|None)->None:
+def cli(n:int, model:str|None, tta:bool|None, top_dx:bool=True)->None:
     "Time the real `skin-nbdev predict` command on `n` and on 10 images: the difference is the per-image cost."
     paths = ham_images(n)
-    extra = (['--model', model] if model else []) + ([] if tta is None else ['--tta' if tta else '--no-tta'])
+    extra = (['--model', model] if model else []) + ([] if tta is None else ['--tta' if tta else '--no-tta']) + ([] if top_dx else ['--no-top-dx'])
     times = {}
     for k in (10, n):
         with tempfile.TemporaryDirectory() as tmp:
@@ -108,8 +109,9 @@ if __name__ == '__main__':
     parser.add_argument('--model', default=None, help='model file (default: what `skin-nbdev predict` uses)')
     parser.add_argument('--tta', action=argparse.BooleanOptionalAction, default=None, help='default: as the predictor decides')
     parser.add_argument('--batch-size', type=int, default=None, help="images per model call (default: 32, as the command)")
+    parser.add_argument('--top-dx', action=argparse.BooleanOptionalAction, default=True, help="the 7-class model's top diagnosis (as the command)")
     parser.add_argument('--cli', action='store_true', help='also time the real command in a subprocess')
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, load average {load_avg()}")
-    in_process(args.n, args.model, args.tta, args.batch_size)
-    if args.cli: cli(args.n, args.model, args.tta)
+    in_process(args.n, args.model, args.tta, args.batch_size, args.top_dx)
+    if args.cli: cli(args.n, args.model, args.tta, args.top_dx)
