@@ -12,7 +12,7 @@ import pandas as pd
 from sklearn.metrics import ConfusionMatrixDisplay
 
 from .data import DISCLAIMER, DX_NAMES
-from .models import DEFAULT_MODEL_PATH, card_path, pretrained_path
+from .models import DEFAULT_MODEL_PATH, card_path
 
 # %% auto #0
 __all__ = ['METRIC_NAMES', 'read_card', 'card_overview', 'card_metrics', 'card_external', 'card_subgroups', 'plot_subgroups',

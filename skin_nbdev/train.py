@@ -377,7 +377,8 @@ def training_targets(rows:pd.DataFrame,      # training rows with `image_id` and
                     )->tuple[np.ndarray, np.ndarray]: # targets (n, 1) float32, and each row's weight (n,)
     "Each row's binary target (the label, blended with the teacher's probability when the config has one) and its class weight."
     labels = rows.label.to_numpy(int)
-    row_weights = np.array([float((_class_weight(weights) or {}).get(int(l), 1.0)) for l in labels], 'float32')
+    by_label = _class_weight(weights) or {}
+    row_weights = np.array([by_label.get(int(l), 1.0) for l in labels], 'float32')
     if config.teacher is None: return labels[:, None].astype('float32'), row_weights
     teacher = pd.read_csv(config.teacher)
     if not {'image_id', 'prob'} <= set(teacher.columns): raise DataError(f"{config.teacher}: a teacher CSV needs columns image_id and prob; found {list(teacher.columns)}")
