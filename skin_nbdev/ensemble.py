@@ -14,12 +14,14 @@ from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import Pipeline
 
 from pathlib import Path
-from .evaluate import FIG_DPI
+from .data import DISCLAIMER
+from .evaluate import FIG_DPI, _save, metrics_with_ci
 from .files import write_text
-from .metadata import fit_head, model_outputs
+from .metadata import fit_head, model_outputs, paired_difference
 
 # %% auto #0
-__all__ = ['ensemble_predict', 'bagged_heads', 'error_detection', 'plot_uncertainty', 'teacher_targets']
+__all__ = ['ensemble_predict', 'bagged_heads', 'error_detection', 'plot_uncertainty', 'teacher_targets', 'compare_aucs',
+           'plot_aucs']
 
 # %% ../nbs/10_ensemble.ipynb #46fe43df
 def ensemble_predict(member_probs:Sequence[np.ndarray], # one array per member, all (n,) or all (n, k)
@@ -94,3 +96,43 @@ def teacher_targets(members:Sequence[str|Path],   # `.keras` model files, one pe
     table = pd.DataFrame({'image_id': rows.image_id, 'prob': mean, 'spread': spread, **probs})
     write_text(out_csv, table.to_csv(index=False))
     return table
+
+# %% ../nbs/10_ensemble.ipynb #e48eea74
+def compare_aucs(probs:dict[str, dict[str, np.ndarray]], # model -> set -> P(malignant) of that set's rows; the first model is the reference
+                 sets:dict[str, pd.DataFrame],           # set -> its rows, with `label` (and `lesion_id`: lesions are resampled)
+                 n_boot:int=1000, seed:int=0,
+                )->dict[str, dict]:                      # model -> `<set>_auc`, `<set>_auc_ci` and, but for the reference, `<set>_diff`, `<set>_diff_ci`
+    "Each model's AUC on each set with a 95% bootstrap interval, and its paired difference from the first model's."
+    reference, table = next(iter(probs)), {}
+    for name, model_probs in probs.items():
+        row = {}
+        for set_name, rows in sets.items():
+            y = rows.label.to_numpy(int)
+            lesions = rows.lesion_id.to_numpy() if 'lesion_id' in rows else None
+            m = metrics_with_ci(y, model_probs[set_name], lesions, 0.5, n_boot, seed, names=('auc',))
+            row.update({f'{set_name}_auc': m['auc'], f'{set_name}_auc_ci': m['auc_ci']})
+            if name != reference:
+                d = paired_difference(y, probs[reference][set_name], model_probs[set_name],
+                                      np.arange(len(y)) if lesions is None else lesions, n_boot, seed)
+                row.update({f'{set_name}_diff': d['diff'], f'{set_name}_diff_ci': d['ci']})
+        table[name] = row
+    return table
+
+# %% ../nbs/10_ensemble.ipynb #8b25c513
+def plot_aucs(table:dict[str, dict],    # from `compare_aucs`
+              titles:dict[str, str],    # set -> its panel's title, in panel order
+              title:str='',             # above the panels (the disclaimer follows it)
+              path:str|Path|None=None,  # save a PNG here
+             )->Figure:
+    "One panel per set: each model's AUC with its 95% interval, the reference model on top."
+    fig = Figure(figsize=(4.6 * len(titles), 0.5 * len(table) + 1.6), dpi=FIG_DPI)
+    axes = np.atleast_1d(fig.subplots(1, len(titles), sharey=True))
+    names = list(table)[::-1]
+    for ax, (set_name, panel) in zip(axes, titles.items()):
+        auc = np.array([table[n][f'{set_name}_auc'] for n in names])
+        low, high = np.array([table[n][f'{set_name}_auc_ci'] for n in names]).T
+        ax.errorbar(auc, range(len(names)), xerr=[auc - low, high - auc], fmt='o', capsize=3)
+        ax.axvline(auc[-1], c='grey', ls=':', lw=1)       # the reference's AUC
+        ax.set(title=panel, xlabel='AUC (95% interval)'); ax.set_yticks(range(len(names)), names); ax.grid(axis='x', alpha=0.3)
+    fig.suptitle(f'{title} {DISCLAIMER}'.strip(), fontsize=7, wrap=True); fig.tight_layout()
+    return _save(fig, path)

@@ -18,17 +18,16 @@ from __future__ import annotations
 import argparse, dataclasses, json, shutil, time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 MEMBERS = ('runs/basic_isic3', 'runs/domain_half_isic3', 'runs/domain_isic', 'runs/shipped_v1')
 
 def main():
     from skin_nbdev.data import find_isic2017, make_split
-    from skin_nbdev.ensemble import ensemble_predict, teacher_targets
-    from skin_nbdev.evaluate import evaluate_model, metrics_with_ci, read_label_csv
+    from skin_nbdev.ensemble import compare_aucs, ensemble_predict, teacher_targets
+    from skin_nbdev.evaluate import evaluate_model, read_label_csv
     from skin_nbdev.files import write_json
-    from skin_nbdev.metadata import model_outputs, paired_difference
+    from skin_nbdev.metadata import model_outputs
     from skin_nbdev.train import TrainConfig, extra_training_rows, train
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--out', required=True)
@@ -60,17 +59,12 @@ def main():
     is_test = (split.split == 'test').to_numpy()
     probs = {}   # each model's own output, no TTA, as the Ensembles chapter compares them (its caches serve the members)
     for name, path in [('plain run', like/'model.keras'), *((f'member {m.parent.name}', m) for m in members)]:
-        probs[name] = dict(test=model_outputs(path, split, 'runs/beyond')[1][is_test], isic=model_outputs(path, isic, 'runs/beyond')[1])
-    probs['student'] = dict(test=model_outputs(student, test)[1], isic=model_outputs(student, isic)[1])
+        probs[name] = dict(ham_test=model_outputs(path, split, 'runs/beyond')[1][is_test], isic_val=model_outputs(path, isic, 'runs/beyond')[1])
+    probs['student'] = dict(ham_test=model_outputs(student, test)[1], isic_val=model_outputs(student, isic)[1])
     member_names = [n for n in probs if n.startswith('member ')]
-    probs['teacher (mean of members)'] = {s: ensemble_predict([probs[n][s] for n in member_names])[0] for s in ('test', 'isic')}
-    y_test, y_isic = test.label.to_numpy(int), isic.label.to_numpy(int)
-    table = {}
-    for name, p in probs.items():
-        h, e = metrics_with_ci(y_test, p['test'], test.lesion_id, 0.5, args.n_boot), metrics_with_ci(y_isic, p['isic'], None, 0.5, args.n_boot)
-        table[name] = dict(ham_test_auc=h['auc'], ham_test_auc_ci=h['auc_ci'], isic_val_auc=e['auc'], isic_val_auc_ci=e['auc_ci'])
-    paired = dict(ham_test=paired_difference(y_test, probs['plain run']['test'], probs['student']['test'], test.lesion_id, args.n_boot),
-                  isic_val=paired_difference(y_isic, probs['plain run']['isic'], probs['student']['isic'], np.arange(len(isic)), args.n_boot))
+    probs['teacher (mean of members)'] = {s: ensemble_predict([probs[n][s] for n in member_names])[0] for s in ('ham_test', 'isic_val')}
+    table = compare_aucs(probs, dict(ham_test=test, isic_val=isic), args.n_boot)   # 'plain run' first: the reference
+    paired = {s: dict(diff=table['student'][f'{s}_diff'], ci=table['student'][f'{s}_diff_ci'], n_boot=args.n_boot) for s in ('ham_test', 'isic_val')}
     result = dict(student=str(student), like=str(like), members=[str(m) for m in members], distill_weight=args.weight,
                   student_card=dict(threshold=ham['threshold'], sensitivity=ham['sensitivity'], sensitivity_ci=ham['sensitivity_ci'],
                                     specificity=ham['specificity'], specificity_ci=ham['specificity_ci'], val_auc=ham['validation']['auc']),
