@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 SETS = {'ham_test': 'HAM10000 test', 'isic_val': 'ISIC 2017 val (never trained on)'}
+CARD_KEYS = ('auc', 'auc_ci', 'sensitivity', 'sensitivity_ci', 'specificity', 'specificity_ci')   # the run's own-card figures kept per set
 
 def main():
     from skin_nbdev.data import find_isic2017, make_split
@@ -62,8 +63,7 @@ def main():
                                        for name, path in (('reference', reference), (run.name, model))}
     result = dict(run=str(run), reference=str(reference), input_size=[int(s) for s in card['backbone']['input_size']],
                   reference_input_size=ref_card['backbone']['input_size'], aucs=aucs,
-                  own_card=dict(ham_test={k: ham[k] for k in ('auc', 'auc_ci', 'sensitivity', 'sensitivity_ci', 'specificity', 'specificity_ci')},
-                                isic_val={k: external[k] for k in ('auc', 'auc_ci', 'sensitivity', 'sensitivity_ci', 'specificity', 'specificity_ci')},
+                  own_card=dict(ham_test={k: ham[k] for k in CARD_KEYS}, isic_val={k: external[k] for k in CARD_KEYS},
                                 threshold=ham['threshold'], val_auc=ham['validation']['auc']),
                   operating_points=operating.to_dict('index'), speed=speed,
                   minutes=dict(evaluation=t_eval / 60, total=(time.time() - start) / 60))
