@@ -318,7 +318,8 @@ class OODDetector:
         eig = sing ** 2 / max(len(x) - 1, 1)
         k = min(self.n_components, len(eig) - 1)
         floor = eig[0] * 1e-6 + 1e-12                 # no direction with (near) zero variance: it would dominate
-        self.components, self.variances = vt[:k], np.maximum(eig[:k], floor)
+        self.components = vt[:k].astype(np.float16).astype(np.float64)   # as saved: float16 directions halve the file
+        self.variances = np.maximum(eig[:k], floor)
         self.rest_variance = max(float(eig[k:].sum() / max(x.shape[1] - k, 1)), floor)
         return self
 
@@ -353,9 +354,9 @@ def ood_path(model_path:str|Path)->Path:
 
 @patch
 def save(self:OODDetector, path:str|Path)->Path:
-    "Write the fitted statistics (float32) and threshold to a `.npz` file, atomically."
-    arrays = dict(mean=self.mean, components=self.components, variances=self.variances)
-    arrays = {k: np.asarray(v, np.float32) for k, v in arrays.items()}
+    "Write the fitted statistics (float32; the unit-length directions float16) and threshold to a `.npz` file, atomically."
+    arrays = dict(mean=np.asarray(self.mean, np.float32), components=np.asarray(self.components, np.float16),
+                  variances=np.asarray(self.variances, np.float32))
     meta = dict(rest_variance=self.rest_variance, threshold=self.threshold, keep=self.keep, n_components=self.n_components,
                 model_sha256=self.model_sha256, format=1)
     return atomic_write(path, lambda tmp: np.savez_compressed(tmp, **arrays, meta=np.array(json.dumps(meta))))

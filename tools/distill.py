@@ -5,8 +5,8 @@
 1. `teacher_targets`: each member's own output on the HAM10000 training rows and the ISIC 2017 `train`
    rows (never a validation or test image), averaged, into `<out>/teacher.csv`.
 2. `train`: the student, with the config of `--like` (the shipped recipe) plus `teacher=` that CSV.
-   Its stage-1 feature caches are copied from `--like`: same config, rows and seed give the same
-   features, so only the targets differ.
+   Its stage-1 feature caches are copied from `--like` where it has them: same config, rows and seed give the
+   same features, so only the targets differ.
 3. `evaluate_model` on the student (4-flip TTA, as the shipped card): threshold chosen on validation,
    sensitivity and specificity on HAM10000 test. Then student, plain run, members and teacher (the
    members' mean), each model's own output without TTA as the Ensembles chapter compares them, on
@@ -46,21 +46,21 @@ def main():
     if not (out/'teacher.csv').exists(): teacher_targets(members, rows, out/'teacher.csv', cache_dir='runs/beyond')
     t_teacher = time.time() - start
     print(f"teacher: {len(rows):,} training images, {t_teacher / 60:.1f} min")
-    for name in ('features_train.npy', 'features_val.npy'):
-        if not (out/name).exists(): shutil.copy2(like/name, out/name)
-    train(out, dataclasses.replace(config, teacher=str(out/'teacher.csv'), distill_weight=args.weight), verbose=2)
+    for name in ('features_train.npy', 'features_val.npy'):   # absent in --like (a fresh machine): training computes them
+        if (like/name).exists() and not (out/name).exists(): shutil.copy2(like/name, out/name)
+    if not (out/'model.keras').exists():   # a finished student is measured again, not retrained
+        train(out, dataclasses.replace(config, teacher=str(out/'teacher.csv'), distill_weight=args.weight), verbose=2)
     t_train = time.time() - start - t_teacher
     print(f"student trained: {t_train / 60:.1f} min")
     student = out/'model.keras'
-    ham = evaluate_model(student, out/'evaluation', n_boot=args.n_boot, tta=True)
+    done = out/'evaluation'/'metrics.json'   # an evaluated student is not evaluated again
+    ham = json.loads(done.read_text()) if done.exists() else evaluate_model(student, out/'evaluation', n_boot=args.n_boot, tta=True)
     test = split[split.split == 'test']
     isic = read_label_csv(find_isic2017()).query("split == 'val'").reset_index(drop=True)
     isic = isic.assign(image_id=[Path(p).stem for p in isic.image])
-    is_test = (split.split == 'test').to_numpy()
-    probs = {}   # each model's own output, no TTA, as the Ensembles chapter compares them (its caches serve the members)
-    for name, path in [('plain run', like/'model.keras'), *((f'member {m.parent.name}', m) for m in members)]:
-        probs[name] = dict(ham_test=model_outputs(path, split, 'runs/beyond')[1][is_test], isic_val=model_outputs(path, isic, 'runs/beyond')[1])
-    probs['student'] = dict(ham_test=model_outputs(student, test)[1], isic_val=model_outputs(student, isic)[1])
+    probs = {}   # each model's own output, no TTA, as the Ensembles chapter compares them
+    for name, path in [('plain run', like/'model.keras'), *((f'member {m.parent.name}', m) for m in members), ('student', student)]:
+        probs[name] = dict(ham_test=model_outputs(path, test, 'runs/beyond')[1], isic_val=model_outputs(path, isic, 'runs/beyond')[1])
     member_names = [n for n in probs if n.startswith('member ')]
     probs['teacher (mean of members)'] = {s: ensemble_predict([probs[n][s] for n in member_names])[0] for s in ('ham_test', 'isic_val')}
     table = compare_aucs(probs, dict(ham_test=test, isic_val=isic), args.n_boot)   # 'plain run' first: the reference
