@@ -308,7 +308,8 @@ def build_parser()->argparse.ArgumentParser:
     predict.add_argument('--model', default=None, help='a .keras (or exported .tflite) model file (default: the int8 TFLite export '
                          'of the pretrained model that ships with the package; its .keras file for --cam)')
     predict.add_argument('--tta', action=argparse.BooleanOptionalAction, default=None,
-                         help="test-time augmentation (flips); default: as the model card says")
+                         help="--tta: the 4 flips on every image; --no-tta: one view; default: as the model card says (the shipped "
+                              "int8 file: selective, the flips only where they could change a verdict or risk tier)")
     predict.add_argument('--top-dx', action=argparse.BooleanOptionalAction, default=True,
                          help="name the most likely of the 7 diagnoses with the shipped 7-class model (default: on where it is installed)")
     predict.add_argument('--csv', default=None, help='write the rows to this CSV (UTF-8 with BOM)')

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import base64, html, os, re, warnings
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -19,21 +19,23 @@ from tqdm.auto import tqdm
 from threadpoolctl import ThreadpoolController   # installed with scikit-learn
 
 from .data import BINARY_CLASSES, DISCLAIMER, DX_CLASSES, DX_NAMES, MALIGNANT_DX, class_names
-from .preprocess import ImageReadError, decode_image_bytes, image_header_size, synthetic_lesion
+from .preprocess import ImageReadError, decode_image_bytes, image_header_size, make_dataset, synthetic_lesion
 from .models import (DEFAULT_MODEL_PATH, TTA_VIEWS, ModelFileError, card_decision, checked_card, load_model, predict_tta,
-                               pretrained_path)
+                               pretrained_path, update_card)
 from .evaluate import apply_temperature, assign_tier, calibrated_probability, class_probabilities
 from .explain import OODDetector, feature_model, gradcam, load_ood, ood_path, overlay, quality_warnings
 from .export import TFLiteModel, decode_batches, forward_function, load_any_model
 from .metadata import describe_metadata, has_metadata, load_adjuster, patient_table, unseen_values
 
 # %% auto #0
-__all__ = ['MAX_BYTES', 'NUMPY_VIEWS', 'PREDICTION_COLUMNS', 'NO_VERDICT', 'FAST_MODEL_PATH', 'IMAGE_EXTENSIONS',
+__all__ = ['MAX_BYTES', 'NUMPY_VIEWS', 'PREDICTION_COLUMNS', 'NO_VERDICT', 'TTA_BANDS', 'FAST_MODEL_PATH', 'IMAGE_EXTENSIONS',
            'VERDICT_COLOURS', 'TIER_COLOURS', 'TruthLookup', 'truth_lookup', 'ground_truth', 'item_bytes',
-           'image_warnings', 'default_dx_model', 'load_dx_model', 'tflite_ood', 'Predictor', 'synthetic_uploads',
-           'default_predict_model', 'expand_paths', 'predict_paths', 'running_stats', 'rows_to_csv',
-           'other_clinics_html', 'model_html', 'disclaimer_html', 'prob_bar_html', 'row_html', 'thumbnail',
-           'stats_html', 'download_link', 'rows_to_html', 'upload_files', 'PredictorApp', 'served_app']
+           'image_warnings', 'default_dx_model', 'load_dx_model', 'tflite_ood', 'tta_policy', 'describe_tta',
+           'Predictor', 'synthetic_uploads', 'decision_points', 'near_decision', 'tta_change_table', 'fit_tta_band',
+           'flip_views_outputs', 'fit_card_tta_band', 'default_predict_model', 'expand_paths', 'predict_paths',
+           'running_stats', 'rows_to_csv', 'other_clinics_html', 'model_html', 'disclaimer_html', 'prob_bar_html',
+           'row_html', 'thumbnail', 'stats_html', 'download_link', 'rows_to_html', 'upload_files', 'PredictorApp',
+           'served_app']
 
 # %% ../nbs/05_predictor.ipynb #2c83711b
 _WORD = r'(?<![a-z]){}(?![a-z])'  # a word of its own: no letter right before or after it
@@ -158,16 +160,32 @@ def tflite_ood(model_path:str|Path, # a `.tflite` export
         warnings.warn(f"{path.name} was fitted for another model than {model_path.name} (sha256 differs): refit it with fit_ood")
     return detector
 
+def tta_policy(tta:bool|str|None, # the `Predictor`'s argument
+               card:dict,             # the model's card (`tta`, and `tta_band` for a TFLite export)
+               tflite:bool,           # whether the model runs through the TFLite interpreter
+               name:str,              # the model's file name, for messages
+              )->tuple[bool, float|None]: # (test-time augmentation on, band of selective TTA or None: every image)
+    "Resolve the TTA argument: None follows the card (selective where the card of a TFLite export has a band); 'selective' needs that band."
+    if tta is None: tta = ('selective' if tflite and card.get('tta_band') else True) if card.get('tta') else False
+    if tta != 'selective': return bool(tta), None
+    if not (tflite and card.get('tta_band')):
+        raise ValueError(f"{name}: selective test-time augmentation needs a TFLite export whose card has a `tta_band` (fit_card_tta_band)")
+    return True, float(card['tta_band'])
+
+def describe_tta(tta:bool, band:float|None)->str:
+    "The TTA policy in words, for `repr` and the app."
+    return 'off' if not tta else ('on (4 flips)' if band is None else f'selective (4 flips within {band:g} log-odds of a decision point)')
+
 class Predictor:
     "A model file and its card, turning images (paths or uploads) into rows of the prediction table."
     def __init__(self, model_path:str|Path|None=None, # a `.keras` file with its card next to it; None: the shipped model
                  batch_size:int=16,           # images per model call
                  max_bytes:int=MAX_BYTES,     # larger files are refused before decoding
-                 tta:bool|None=None,          # test-time augmentation; None: as the card's threshold was chosen
+                 tta:bool|str|None=None,      # True: 4 flips on every image; False: none; 'selective': where they can matter; None: the card's
                  dx_model:str|Path|None='auto'): # 7-class model naming `top_dx` beside a binary model; 'auto': the shipped one; None: none
         self.model_path, self.batch_size, self.max_bytes = Path(model_path or DEFAULT_MODEL_PATH), batch_size, max_bytes
         self.model, self.card = load_any_model(self.model_path)   # a `.keras` model, or a `.tflite` export of one
-        self.tta = bool(self.card.get('tta', False)) if tta is None else tta
+        self.tta, self.tta_band = tta_policy(tta, self.card, isinstance(self.model, TFLiteModel), self.model_path.name)
         self.task = self.card.get('task', 'binary')
         self.class_names = list(self.card.get('class_names') or class_names(self.task))
         self.input_size = tuple(int(s) for s in self.model.input_shape[1:3])   # (H, W)
@@ -196,7 +214,7 @@ class Predictor:
     def _tflite_forward(self)->Callable:
         "images -> (outputs, pooled features) through the TFLite interpreter; a file exported without features has no OOD check."
         self.ood = tflite_ood(self.model_path, self.card) if self.model._features else None
-        views = [NUMPY_VIEWS[name] for name in TTA_VIEWS] if self.tta else [NUMPY_VIEWS['identity']]
+        views = [NUMPY_VIEWS[name] for name in TTA_VIEWS] if self.tta and self.tta_band is None else [NUMPY_VIEWS['identity']]
         def forward(images):
             images = np.asarray(images)
             outputs, pooled = self.model.predict_with_features(images, batch_size=max(len(images), 1))   # identity view
@@ -213,7 +231,7 @@ class Predictor:
     def __repr__(self):
         h, w = self.input_size
         return (f"Predictor({self.model_path.name}: {self.format}, {self.task}, {self.backbone}, {h}x{w}, threshold {self.threshold:.3f}, "
-                f"T {self.temperature:.2f}, tiers {self.tiers}, TTA {'on (4 flips)' if self.tta else 'off'}, "
+                f"T {self.temperature:.2f}, tiers {self.tiers}, TTA {describe_tta(self.tta, self.tta_band)}, "
                 f"OOD check {'on' if self.ood is not None else 'off'}, metadata {'used when given' if self.adjuster else 'not used'}, "
                 f"top_dx {'from ' + self.dx['path'].name if self.dx else ('its own' if self.task == 'multiclass' else 'none')})")
 
@@ -330,10 +348,11 @@ def predict(self:Predictor, items:Iterable,          # paths and/or (name, bytes
         images = [decoded[i]['image'] for i in ok]
         batch = np.stack(images) if images else None
         outputs, pooled = self._forward(batch) if images else (None, None)   # uint8: an int8 model takes it as it is
+        given = None if patient is None else patient.iloc[[start + i for i in ok]].reset_index(drop=True)
+        if images and self.tta_band is not None: outputs = self.selective_tta(batch, outputs, self.adjusted_rows(given))
         probs, top_dx = self.scores(outputs) if images else (np.zeros(0), [])
         if self.dx is not None and images: top_dx = self.diagnoses(batch)
         ood_scores = self.ood_scores(pooled) if self.ood is not None and images else None
-        given = None if patient is None else patient.iloc[[start + i for i in ok]].reset_index(drop=True)
         rows += self.rows(decoded, probs, top_dx, lookup, ood_scores, given)
         if progress: progress(len(rows), len(items))
     return pd.DataFrame(rows, columns=list(PREDICTION_COLUMNS)).astype(
@@ -349,6 +368,90 @@ def synthetic_uploads(n:int=4,        # how many pictures
         rgb = synthetic_lesion((200, 150), seed=seed + i, contrast=1.0 if i % 2 else 0.6)
         files.append((f'lesion_{i + 1}_{BINARY_CLASSES[i % 2]}.jpg', cv2.imencode('.jpg', rgb[..., ::-1])[1].tobytes()))
     return files
+
+# %% ../nbs/05_predictor.ipynb #8302ce7b
+TTA_BANDS: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)   # candidate half-widths (log-odds) of the selective-TTA band
+
+def decision_points(card:dict)->np.ndarray:
+    "The probabilities at which a row's verdict or risk tier changes: the card's threshold and tier edges."
+    tiers = card.get('tiers') or {}
+    return np.array([card_decision(card)[0], *(float(tiers[k]) for k in ('low', 'high') if k in tiers)])
+
+def near_decision(probs:np.ndarray,  # calibrated P(malignant), (n,)
+                  points:np.ndarray, # from `decision_points`
+                  band:float,        # half-width in log-odds
+                 )->np.ndarray:      # (n,) bool
+    "Which probabilities lie within `band` log-odds of a decision point."
+    log_odds = lambda p: np.log(np.clip(p, 1e-7, 1 - 1e-7)) - np.log1p(-np.clip(p, 1e-7, 1 - 1e-7))
+    return (np.abs(log_odds(np.asarray(probs, float))[:, None] - log_odds(points)[None]) < band).any(1)
+
+def tta_change_table(views:np.ndarray,  # (4, n) or (4, n, 1) raw outputs of the `TTA_VIEWS`, identity first
+                     card:dict,         # gives the temperature, threshold and tiers
+                     bands:Sequence[float]=TTA_BANDS,
+                    )->pd.DataFrame:    # per band: share of images flipped, verdicts and tiers changed against 4 flips everywhere
+    "What selective TTA would change, band by band, against four flips on every image."
+    views = np.asarray(views, float).reshape(len(TTA_VIEWS), -1)
+    one, full = calibrated_probability(views[0], card), calibrated_probability(views.mean(0), card)
+    threshold, tiers = card_decision(card)[0], card.get('tiers')
+    rows = []
+    for band in [0.0, *bands]:
+        near = near_decision(one, decision_points(card), band)
+        p = np.where(near, full, one)
+        tiers_changed = int((assign_tier(p, tiers) != assign_tier(full, tiers)).sum()) if tiers else 0
+        rows.append(dict(band=band, share_flipped=near.mean(), passes=1 + (len(TTA_VIEWS) - 1) * near.mean(),
+                         verdicts_changed=int(((p >= threshold) != (full >= threshold)).sum()), tiers_changed=tiers_changed))
+    return pd.DataFrame(rows).assign(share_changed=lambda t: (t.verdicts_changed + t.tiers_changed) / views.shape[1])
+
+def fit_tta_band(changes:pd.DataFrame,  # from `tta_change_table` on validation images
+                 tolerance:float=0.005, # largest share of images whose verdict or tier may change
+                )->float|None:          # the band; None when none is close enough
+    "The narrowest band whose selective TTA changes at most `tolerance` of the images' verdicts and tiers."
+    fits = changes[(changes.band > 0) & (changes.share_changed <= tolerance)]
+    return float(fits.band.iloc[0]) if len(fits) else None
+
+@patch
+def adjusted_rows(self:Predictor, patient:pd.DataFrame|None)->np.ndarray|None:
+    "Which rows the metadata adjuster will judge (they get all four flips); None when there are none."
+    if patient is None or self.adjuster is None: return None
+    return np.asarray(has_metadata(patient, self.adjuster.encoder), bool)
+
+@patch
+def selective_tta(self:Predictor, images:np.ndarray, # the batch the one-view `outputs` came from
+                  outputs:np.ndarray,                # its one-view raw outputs (n, 1)
+                  also:np.ndarray|None=None,         # (n,) bool: rows that get the flips anyway
+                 )->np.ndarray:                      # outputs with the 4 flips averaged where they can matter
+    "Average the four flips for the images within `tta_band` log-odds of a decision point (and `also`); keep the one view elsewhere."
+    near = near_decision(calibrated_probability(outputs, self.card), decision_points(self.card), self.tta_band)
+    if also is not None: near |= also
+    if not near.any(): return outputs
+    picked, outputs = images[near], np.array(outputs, copy=True)
+    flips = [self.model.predict(NUMPY_VIEWS[name](picked), batch_size=max(len(picked), 1)) for name in list(TTA_VIEWS)[1:]]
+    outputs[near] = np.mean([outputs[near], *flips], 0)
+    return outputs
+
+def flip_views_outputs(model, table:pd.DataFrame, clahe:bool=False)->np.ndarray:
+    "Raw outputs (4, n) of the four `TTA_VIEWS` of the images of `table`, through the evaluation's `tf.data` pipeline."
+    h, w = model.input_shape[1:3]
+    images = make_dataset(table, size=(w, h), batch_size=64, training=False, clahe=clahe, label_col=None, cache=False)
+    return np.stack([model.predict(images.map(view), verbose=0)[:, 0] for view in TTA_VIEWS.values()])
+
+def fit_card_tta_band(model_path:str|Path,  # a binary TFLite export whose card says TTA
+                      table:pd.DataFrame,   # the split the model was trained on (`model_split` of its `.keras`)
+                      tolerance:float=0.005,
+                     )->pd.DataFrame:       # the `tta_change_table` of its validation images
+    "Choose the selective-TTA band on the validation images and write it (with how it was chosen) into the export's card."
+    model, card = load_any_model(model_path)
+    if not isinstance(model, TFLiteModel) or card.get('task', 'binary') != 'binary' or not card.get('tta'):
+        raise ValueError(f"{Path(model_path).name}: selective TTA is for binary TFLite exports evaluated with TTA")
+    val = table[table.split == 'val'].reset_index(drop=True)
+    changes = tta_change_table(flip_views_outputs(model, val, bool((card.get('training') or {}).get('clahe'))), card)
+    band = fit_tta_band(changes, tolerance)
+    if band is None: raise ValueError(f"{Path(model_path).name}: no band in {TTA_BANDS} changes at most {tolerance:.1%} of validation answers")
+    chosen = changes[changes.band == band].iloc[0]
+    update_card(model_path, dict(tta_band=band, tta_band_source=(
+        f"validation ({len(val)} images): the other 3 flips on {chosen.share_flipped:.1%} of them; {int(chosen.verdicts_changed)} verdicts "
+        f"and {int(chosen.tiers_changed)} risk tiers differ from 4 flips on every image (at most {tolerance:.1%} allowed)")))
+    return changes
 
 # %% ../nbs/05_predictor.ipynb #d0aadc6f
 FAST_MODEL_PATH = DEFAULT_MODEL_PATH.with_name(f'{DEFAULT_MODEL_PATH.stem}_int8.tflite')  # the shipped model's int8 export

@@ -8,7 +8,7 @@ In-process it runs what `cmd_predict` runs (load the `Predictor` once, then `pre
 HAM10000 metadata for the truth, then the printed table), timed in two passes over the same files:
 a clean pass (the figure), and a profiled pass that times each stage by wrapping the functions the
 predictor calls (decode: reading and decoding the file; quality: `image_warnings` and the quality
-checks; model: the forward pass(es); top_dx: the 7-class model naming the diagnosis; ood: the out-of-distribution score; table: verdicts, rows and the
+checks; model: the forward pass(es), selective TTA's extra flips included; top_dx: the 7-class model naming the diagnosis; ood: the out-of-distribution score; table: verdicts, rows and the
 data frame; other: the rest). Decoding may run in a thread next to the model: then the stages add up to
 more than the wall time. The 1-minute load average is printed before and after: on a shared 2-core
 machine a figure taken under load is not the machine's figure. Prints figures; asserts nothing.
@@ -41,7 +41,8 @@ def profiled(predictor, paths:list[str], metadata)->dict:
     spent, undo = defaultdict(float), []
     stages = [(P, 'item_bytes', 'decode'), (P, 'decode_image_bytes', 'decode'), (P, 'image_warnings', 'quality'),
               (P, 'quality_warnings', 'quality'), (predictor, '_forward', 'model'),
-              (P.Predictor, 'rows', 'table'), (P.Predictor, 'scores', 'table'), (P.Predictor, 'diagnoses', 'top_dx')]
+              (P.Predictor, 'rows', 'table'), (P.Predictor, 'scores', 'table'), (P.Predictor, 'diagnoses', 'top_dx'),
+              (P.Predictor, 'selective_tta', 'model')]
     if getattr(predictor, 'ood', None) is not None: stages.append((predictor.ood, 'score', 'ood'))
     for owner, name, stage in stages:
         if hasattr(owner, name): undo.append((owner, name, wrap(owner, name, stage, spent)))

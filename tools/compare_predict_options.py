@@ -5,7 +5,8 @@
 For the shipped `.keras` model and its int8 TFLite export (default: the one in the package's assets),
 each of the four flip views of the 1,502 test images is predicted once per format (images read by the
 evaluation's `tf.data` pipeline, `predict_probabilities`), so that "no TTA" (the identity view) and
-"TTA" (the mean of the four) come from the same passes. Every option is scored with the card's
+"TTA" (the mean of the four) come from the same passes; "selective TTA" takes the mean only for the images
+within the int8 card's `tta_band` of a decision point, as the predictor does. Every option is scored with the card's
 temperature and threshold (chosen on validation with TTA, never on test): AUC with its 95% bootstrap
 interval by lesion, sensitivity and specificity, and how many verdicts differ from Keras + TTA (the
 model the card describes). The OOD check's flags (identity view, as the predictor computes them) are
@@ -18,21 +19,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-def views_outputs(model, table:pd.DataFrame, clahe:bool)->np.ndarray:
-    "Raw outputs (4, n) of the four `TTA_VIEWS`, in their order, through the evaluation's `tf.data` pipeline."
-    from skin_nbdev.models import TTA_VIEWS
-    from skin_nbdev.preprocess import make_dataset
-    h, w = model.input_shape[1:3]
-    images = make_dataset(table, size=(w, h), batch_size=64, training=False, clahe=clahe, label_col=None, cache=False)
-    return np.stack([model.predict(images.map(view), verbose=0)[:, 0] for view in TTA_VIEWS.values()])
-
 def main():
     from skin_nbdev.evaluate import calibrated_probability, metrics_with_ci
     from skin_nbdev.export import load_any_model, model_split
     from skin_nbdev.explain import load_ood, table_features
     from skin_nbdev.models import DEFAULT_MODEL_PATH
     from skin_nbdev.preprocess import read_image
-    from skin_nbdev.predictor import tflite_ood
+    from skin_nbdev.predictor import decision_points, flip_views_outputs, near_decision, tflite_ood
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--keras', default=str(DEFAULT_MODEL_PATH))
     parser.add_argument('--tflite', default=str(DEFAULT_MODEL_PATH.with_name(DEFAULT_MODEL_PATH.stem + '_int8.tflite')))
@@ -48,11 +41,18 @@ def main():
     for fmt, path in (('Keras', args.keras), ('int8 TFLite', args.tflite)):
         model, card = load_any_model(path)
         start = time.perf_counter()
-        outputs[fmt], cards[fmt] = views_outputs(model, test, bool((card.get('training') or {}).get('clahe'))), card
+        outputs[fmt], cards[fmt] = flip_views_outputs(model, test, bool((card.get('training') or {}).get('clahe'))), card
         seconds[fmt] = time.perf_counter() - start
         print(f"{fmt}: 4 views of {len(test)} images in {seconds[fmt]:.0f} s (load average {os.getloadavg()[0]:.2f})")
     probs = {f"{fmt}, {'TTA' if tta else 'no TTA'}": calibrated_probability(o.mean(0) if tta else o[0], cards[fmt])
              for fmt, o in outputs.items() for tta in (True, False)}
+    lite_card = cards['int8 TFLite']
+    if lite_card.get('tta_band'):   # selective TTA, as the predictor runs it: the 4 flips only near a decision point
+        one, full = probs['int8 TFLite, no TTA'], probs['int8 TFLite, TTA']
+        near = near_decision(one, decision_points(lite_card), float(lite_card['tta_band']))
+        probs['int8 TFLite, selective TTA'] = np.where(near, full, one)
+        print(f"selective TTA (band {lite_card['tta_band']} log-odds): the other 3 flips on {near.mean():.1%} of the test images "
+              f"({1 + 3 * near.mean():.2f} passes an image)")
     threshold = float(cards['Keras']['threshold'])
     reference = probs['Keras, TTA'] >= threshold
     rows = {}

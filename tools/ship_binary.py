@@ -10,6 +10,7 @@ Every companion is refitted on the new file, in the order the next step needs it
 4. `fit_adjuster`: the metadata adjuster, on the validation split's TTA probabilities (as the metadata chapter does).
 5. `export_tflite(..., formats=('int8',))`: the int8 file the predictor uses by default, with the card, adjuster and
    detector copied beside it; `tflite_ood_threshold` then sets its OOD threshold on its own features.
+6. `fit_card_tta_band`: the band of selective test-time augmentation of the int8 file, on its validation images.
 Prints each step's minutes and the headline figures. Asserts nothing.
 """
 from __future__ import annotations
@@ -22,7 +23,8 @@ def main():
     from skin_nbdev.explain import fit_ood
     from skin_nbdev.export import export_tflite, model_split, tflite_ood_threshold
     from skin_nbdev.metadata import MetadataEncoder, fit_adjuster, metadata_path
-    from skin_nbdev.models import load_model, pretrained_path, update_card
+    from skin_nbdev.models import checked_card, load_model, pretrained_path, update_card
+    from skin_nbdev.predictor import fit_card_tta_band
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('model', help="a trained run's model.keras")
     parser.add_argument('--isic', default=None, help='ISIC 2017 labels.csv (found in ../shared/data when omitted)')
@@ -60,5 +62,8 @@ def main():
     int8 = export_tflite(dest, formats=('int8',), calibration_images=split)['int8']
     tflite_ood_threshold(int8, split)
     clock(f'int8 export {int8.name} ({int8.stat().st_size / 1e6:.2f} MB) and its OOD threshold')
+
+    changes = fit_card_tta_band(int8, split)
+    clock(f"selective TTA band {checked_card(int8)['tta_band']} log-odds\n{changes.round(4).to_string()}")
 
 if __name__ == '__main__': main()
