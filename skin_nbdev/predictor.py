@@ -10,6 +10,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from scipy.special import logit
 import cv2
 import tensorflow as tf
 import keras
@@ -382,8 +383,8 @@ def near_decision(probs:np.ndarray,  # calibrated P(malignant), (n,)
                   band:float,        # half-width in log-odds
                  )->np.ndarray:      # (n,) bool
     "Which probabilities lie within `band` log-odds of a decision point."
-    log_odds = lambda p: np.log(np.clip(p, 1e-7, 1 - 1e-7)) - np.log1p(-np.clip(p, 1e-7, 1 - 1e-7))
-    return (np.abs(log_odds(np.asarray(probs, float))[:, None] - log_odds(points)[None]) < band).any(1)
+    log_odds = lambda p: logit(np.clip(np.asarray(p, float), 1e-7, 1 - 1e-7))
+    return (np.abs(log_odds(probs)[:, None] - log_odds(points)[None]) < band).any(1)
 
 def tta_change_table(views:np.ndarray,  # (4, n) or (4, n, 1) raw outputs of the `TTA_VIEWS`, identity first
                      card:dict,         # gives the temperature, threshold and tiers
