@@ -58,6 +58,7 @@ TRAIN_OPTIONS: dict[str, dict] = {  # command-line option -> TrainConfig field, 
     '--extra-val': dict(dest='extra_val', type=float, help="share of each --extra source's train rows held out (never trained on) to choose the operating point"),
     '--teacher': dict(dest='teacher', metavar='CSV', help='soft targets (image_id, prob) of an ensemble to distil (see teacher_targets)'),
     '--distill-weight': dict(dest='distill_weight', type=float, help="with --teacher: the teacher's share of each target (default 0.5)"),
+    '--ema': dict(dest='ema', type=float, metavar='MOMENTUM', help='stage 2: validate, select and save a moving average of the weights (e.g. 0.998)'),
     '--colour-constancy': dict(dest='colour_constancy', choices=['shades_of_gray'], help='a colour-constancy layer inside the model'),
     '--extra': dict(dest='extra', nargs='+', metavar='CSV', help="labelled CSVs (evaluate --csv format) whose split=train rows "
                     "are added to training; their val/test rows are never trained on"),

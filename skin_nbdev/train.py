@@ -63,6 +63,7 @@ class TrainConfig:
     stage2_lr: float = 5e-4              # peak stage-2 learning rate
     stage2_schedule: str = 'cosine'      # 'constant', or 'cosine': one warm-up epoch, then cosine decay to 0
     unfreeze: int|None = None            # top backbone layers trained in stage 2; None: the registry's
+    ema: float|None = None               # stage 2: momentum of a moving average of the weights (e.g. 0.998), which validation, checkpoints and the model use; None: none
     batch_size: int = 32
     label_smoothing: float = 0.0
     patience: int = 5                    # epochs without a better validation score (`monitor`) before a stage stops
@@ -86,6 +87,7 @@ class TrainConfig:
         if not 0 <= self.extra_val < 1: raise ValueError(f"extra_val {self.extra_val}: must be in [0, 1)")
         if not 0 < self.augment_strength <= 1: raise ValueError(f"augment_strength {self.augment_strength}: must be in (0, 1]")
         if self.monitor is not None and self.monitor not in MONITOR_METRICS: raise ValueError(f"monitor {self.monitor!r}: use one of {MONITOR_METRICS}")
+        if self.ema is not None and not 0 < self.ema < 1: raise ValueError(f"ema {self.ema}: a momentum in (0, 1), or None")
         if self.stage2_schedule not in ('constant', 'cosine'): raise ValueError(f"stage2_schedule {self.stage2_schedule!r}: use 'constant' or 'cosine'")
         get_backbone(self.backbone)  # a clear error for an unknown name
         if self.input_size is not None: self.input_size = tuple(int(s) for s in self.input_size)
@@ -153,14 +155,17 @@ class BalancedAccuracy(keras.metrics.Metric):
     def get_config(self): return {**super().get_config(), 'num_classes': self.num_classes}
 
 def compile_model(model:keras.Model, config:TrainConfig,
-                  learning_rate:float|keras.optimizers.schedules.LearningRateSchedule)->keras.Model:
+                  learning_rate:float|keras.optimizers.schedules.LearningRateSchedule,
+                  ema:float|None=None,   # momentum of Keras' moving average of the weights (`use_ema`); None: none
+                 )->keras.Model:
     "Compile `model` with Adam, the task's loss (with label smoothing) and the epoch metrics (7 classes: balanced accuracy too)."
     binary = config.task == 'binary'
     loss = (keras.losses.BinaryCrossentropy if binary else keras.losses.CategoricalCrossentropy)(label_smoothing=config.label_smoothing)
     metrics = [keras.metrics.BinaryAccuracy(name='accuracy') if binary else keras.metrics.CategoricalAccuracy(name='accuracy'),
                keras.metrics.Precision(name='precision'), keras.metrics.Recall(name='recall'), keras.metrics.AUC(name='auc')]
     if not binary: metrics.append(BalancedAccuracy(len(class_names(config.task))))
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss, metrics=metrics)
+    optimizer = keras.optimizers.Adam(learning_rate, use_ema=ema is not None, ema_momentum=ema or 0.99)
+    model.compile(optimizer=optimizer, loss=loss, metrics=metrics)
     return model
 
 # %% ../nbs/03_train.ipynb #441467a6
@@ -293,7 +298,7 @@ def run_stage2(config:TrainConfig, run_dir:Path, state:dict, train:pd.DataFrame,
         else:
             model = keras.saving.load_model(run_dir/'best.keras', safe_mode=True)
             set_trainable(model, config.n_unfreeze)
-            compile_model(model, config, stage2_learning_rate(config, steps_per_epoch=-(-len(train) // config.batch_size)))
+            compile_model(model, config, stage2_learning_rate(config, steps_per_epoch=-(-len(train) // config.batch_size)), config.ema)
     h, w = config.size
     col = label_column(config.task)
     def dataset(table, training):
@@ -305,8 +310,10 @@ def run_stage2(config:TrainConfig, run_dir:Path, state:dict, train:pd.DataFrame,
         targets, row_weights = (tf.constant(a) for a in training_targets(table, config, weights))
         return ds.map(lambda x, i: (x, tf.gather(targets, i), tf.gather(row_weights, i)))
     callback = RunCheckpoint(run_dir, state, 2, config.patience, run_dir/'best.keras', config.selection_metric)
+    # with `ema`, the averaged weights are swapped in to validate and, before `callback`, to be saved (a resumed run goes on from them)
+    callbacks = [keras.callbacks.SwapEMAWeights(swap_on_epoch=True), callback] if config.ema else [callback]
     model.fit(dataset(train, True), validation_data=dataset(val, False), epochs=stage1_epochs + config.stage2_epochs,
-              initial_epoch=done, class_weight=None if config.teacher else _class_weight(weights), callbacks=[callback], shuffle=False, verbose=verbose)
+              initial_epoch=done, class_weight=None if config.teacher else _class_weight(weights), callbacks=callbacks, shuffle=False, verbose=verbose)
 
 def stage2_learning_rate(config:TrainConfig, steps_per_epoch:int)->float|keras.optimizers.schedules.LearningRateSchedule:
     "Stage 2's learning rate: constant, or one warm-up epoch then cosine decay over the remaining epochs."
