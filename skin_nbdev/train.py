@@ -27,9 +27,9 @@ from .models import (COLOUR_CONSTANCY, DEFAULT_BACKBONE, build_classifier, get_b
 # %% auto #0
 __all__ = ['PROTOCOLS', 'MONITOR_METRICS', 'MONITORS', 'RECIPES', 'STAGE1_FIELDS', 'TrainConfig', 'label_column', 'encode_labels',
            'BalancedAccuracy', 'compile_model', 'feature_extractor', 'head_model', 'copy_head', 'cache_features',
-           'read_state', 'RunCheckpoint', 'distribution_strategy', 'run_stage1', 'run_stage2', 'stage2_learning_rate',
-           'encode_labels_tf', 'run_card', 'extra_training_rows', 'training_targets', 'prepare_run', 'validation_split',
-           'train', 'plot_history', 'fork_stage1']
+           'read_state', 'RunCheckpoint', 'distribution_strategy', 'run_stage1', 'run_stage2', 'ema_swap',
+           'stage2_learning_rate', 'encode_labels_tf', 'run_card', 'extra_training_rows', 'training_targets',
+           'prepare_run', 'validation_split', 'train', 'plot_history', 'fork_stage1']
 
 # %% ../nbs/03_train.ipynb #b3cfa182
 PROTOCOLS: tuple[str, ...] = ('lesion', 'seed_leaky')
@@ -310,10 +310,17 @@ def run_stage2(config:TrainConfig, run_dir:Path, state:dict, train:pd.DataFrame,
         targets, row_weights = (tf.constant(a) for a in training_targets(table, config, weights))
         return ds.map(lambda x, i: (x, tf.gather(targets, i), tf.gather(row_weights, i)))
     callback = RunCheckpoint(run_dir, state, 2, config.patience, run_dir/'best.keras', config.selection_metric)
-    # with `ema`, the averaged weights are swapped in to validate and, before `callback`, to be saved (a resumed run goes on from them)
-    callbacks = [keras.callbacks.SwapEMAWeights(swap_on_epoch=True), callback] if config.ema else [callback]
+    callbacks = [ema_swap(resumed=bool(state.get('checkpoint')) and ckpt.is_file()), callback] if config.ema else [callback]
     model.fit(dataset(train, True), validation_data=dataset(val, False), epochs=stage1_epochs + config.stage2_epochs,
               initial_epoch=done, class_weight=None if config.teacher else _class_weight(weights), callbacks=callbacks, shuffle=False, verbose=verbose)
+
+def ema_swap(resumed:bool)->keras.callbacks.SwapEMAWeights:
+    "Keras' `SwapEMAWeights`, put before `RunCheckpoint`: the averaged weights are in place to validate and to be saved."
+    swap = keras.callbacks.SwapEMAWeights(swap_on_epoch=True)
+    # a checkpoint was saved with the average in the model and the raw weights in the optimizer's average slots:
+    # marked so, the callback swaps them back when the resumed run's first epoch begins
+    swap._ema_weights_in_model = resumed
+    return swap
 
 def stage2_learning_rate(config:TrainConfig, steps_per_epoch:int)->float|keras.optimizers.schedules.LearningRateSchedule:
     "Stage 2's learning rate: constant, or one warm-up epoch then cosine decay over the remaining epochs."
