@@ -1,10 +1,10 @@
 """Distil an ensemble of trained binary runs into one student, and measure it against a plain run of the same recipe.
 
-    python tools/distill.py --out runs/distill [--like runs/basic_isic3] [--members RUN ...] [--weight 0.5] [--n-boot 1000]
+    python tools/distill.py --out runs/distill [--like runs/basic_isic3] [--members RUN ...] [--weight 0.5] [--ema 0.998] [--n-boot 1000]
 
 1. `teacher_targets`: each member's own output on the HAM10000 training rows and the ISIC 2017 `train`
    rows (never a validation or test image), averaged, into `<out>/teacher.csv`.
-2. `train`: the student, with the config of `--like` (the shipped recipe) plus `teacher=` that CSV.
+2. `train`: the student, with the config of `--like` (the shipped recipe) plus `teacher=` that CSV (and `ema=`, with `--ema`).
    Its stage-1 feature caches are copied from `--like` where it has them: same config, rows and seed give the
    same features, so only the targets differ.
 3. `evaluate_model` on the student (4-flip TTA, as the shipped card): threshold chosen on validation,
@@ -34,6 +34,7 @@ def main():
     parser.add_argument('--like', default='runs/basic_isic3', help='the plain run whose recipe the student repeats')
     parser.add_argument('--members', nargs='+', default=list(MEMBERS))
     parser.add_argument('--weight', type=float, default=0.5, help="the teacher's share of each target")
+    parser.add_argument('--ema', type=float, default=None, help="momentum of the student's weight average in stage 2 (TrainConfig.ema); default: none")
     parser.add_argument('--n-boot', type=int, default=1000)
     args = parser.parse_args()
     start, out, like = time.time(), Path(args.out), Path(args.like)
@@ -49,7 +50,7 @@ def main():
     for name in ('features_train.npy', 'features_val.npy'):   # absent in --like (a fresh machine): training computes them
         if (like/name).exists() and not (out/name).exists(): shutil.copy2(like/name, out/name)
     if not (out/'model.keras').exists():   # a finished student is measured again, not retrained
-        train(out, dataclasses.replace(config, teacher=str(out/'teacher.csv'), distill_weight=args.weight), verbose=2)
+        train(out, dataclasses.replace(config, teacher=str(out/'teacher.csv'), distill_weight=args.weight, ema=args.ema), verbose=2)
     t_train = time.time() - start - t_teacher
     print(f"student trained: {t_train / 60:.1f} min")
     student = out/'model.keras'
@@ -65,7 +66,7 @@ def main():
     probs['teacher (mean of members)'] = {s: ensemble_predict([probs[n][s] for n in member_names])[0] for s in ('ham_test', 'isic_val')}
     table = compare_aucs(probs, dict(ham_test=test, isic_val=isic), args.n_boot)   # 'plain run' first: the reference
     paired = {s: dict(diff=table['student'][f'{s}_diff'], ci=table['student'][f'{s}_diff_ci'], n_boot=args.n_boot) for s in ('ham_test', 'isic_val')}
-    result = dict(student=str(student), like=str(like), members=[str(m) for m in members], distill_weight=args.weight,
+    result = dict(student=str(student), like=str(like), members=[str(m) for m in members], distill_weight=args.weight, ema=args.ema,
                   student_card=dict(threshold=ham['threshold'], sensitivity=ham['sensitivity'], sensitivity_ci=ham['sensitivity_ci'],
                                     specificity=ham['specificity'], specificity_ci=ham['specificity_ci'], val_auc=ham['validation']['auc']),
                   aucs=table, paired_student_minus_plain=paired, minutes=dict(teacher=t_teacher / 60, train=t_train / 60,
