@@ -293,8 +293,9 @@ def run_stage2(config:TrainConfig, run_dir:Path, state:dict, train:pd.DataFrame,
     done = state['epoch'] if state['stage'] == 2 and state.get('checkpoint') else stage1_epochs
     if state['wait'] >= config.patience or done >= stage1_epochs + config.stage2_epochs: return
     ckpt = run_dir/'checkpoints'/state.get('checkpoint', '')
+    resuming = bool(state.get('checkpoint')) and ckpt.is_file()
     with strategy.scope():
-        if state.get('checkpoint') and ckpt.is_file(): model = keras.saving.load_model(ckpt, safe_mode=True)
+        if resuming: model = keras.saving.load_model(ckpt, safe_mode=True)
         else:
             model = keras.saving.load_model(run_dir/'best.keras', safe_mode=True)
             set_trainable(model, config.n_unfreeze)
@@ -310,7 +311,7 @@ def run_stage2(config:TrainConfig, run_dir:Path, state:dict, train:pd.DataFrame,
         targets, row_weights = (tf.constant(a) for a in training_targets(table, config, weights))
         return ds.map(lambda x, i: (x, tf.gather(targets, i), tf.gather(row_weights, i)))
     callback = RunCheckpoint(run_dir, state, 2, config.patience, run_dir/'best.keras', config.selection_metric)
-    callbacks = [ema_swap(resumed=bool(state.get('checkpoint')) and ckpt.is_file()), callback] if config.ema else [callback]
+    callbacks = [ema_swap(resumed=resuming), callback] if config.ema else [callback]
     model.fit(dataset(train, True), validation_data=dataset(val, False), epochs=stage1_epochs + config.stage2_epochs,
               initial_epoch=done, class_weight=None if config.teacher else _class_weight(weights), callbacks=callbacks, shuffle=False, verbose=verbose)
 
