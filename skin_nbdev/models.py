@@ -392,7 +392,7 @@ def set_trainable(model:keras.Model, # a `build_classifier` model
     for layer in backbone.layers: layer.trainable = id(layer) in chosen
     return [l.name for l in candidates if id(l) in chosen]
 
-# %% ../nbs/05_models.ipynb #3f253311
+# %% ../nbs/05_models.ipynb #81cdd880
 def architecture_card(backbone:str,                 # registry name
                       task:str,                     # 'binary' or 'multiclass'
                       input_size:tuple|None=None,   # (H, W) the model was built at; None: the registry's
@@ -408,7 +408,7 @@ def architecture_card(backbone:str,                 # registry name
             'output': {'shape': [task_spec['units']], 'activation': task_spec['activation'],
                        'meaning': 'P(malignant)' if task == 'binary' else 'class probabilities in class_names order'}}
 
-# %% ../nbs/05_models.ipynb #b63d2928
+# %% ../nbs/05_models.ipynb #3d653fa4
 def with_features(model:keras.Model)->keras.Model:
     "The model with its pooled backbone features (the `pool` layer) as a second output; as it is when it has no `pool` layer."
     try: pool = model.get_layer('pool').output
