@@ -124,13 +124,13 @@ def find_isic2017()->Path|None:
         if (csv := base.parent/'shared'/'data'/'isic2017'/'labels.csv').is_file(): return csv.resolve()
     return None
 
-# %% ../nbs/02_data.ipynb #3c67d2b8
+# %% ../nbs/02_data.ipynb #b9becc48
 def ham_metadata(data:str|Path|None=None)->pd.DataFrame|None:
     "HAM10000's metadata when the data set is found (to read an ISIC id's diagnosis), else None."
     try: return pd.read_csv(find_data(data)/METADATA_FILE)
     except (DataError, OSError, ValueError): return None  # optional: only used to show the truth
 
-# %% ../nbs/02_data.ipynb #4fc6fb60
+# %% ../nbs/02_data.ipynb #a99e54f2
 FULL_RUN_ENV = 'SKIN_NBDEV_FULL'
 
 def full_run(data:str|Path|None=None, # HAM10000 folder; found automatically when None
@@ -233,7 +233,7 @@ def hamming(a:np.ndarray, b:np.ndarray)->np.ndarray:
 # %% ../nbs/02_data.ipynb #ad814fde
 def fingerprint_images(paths:list[str])->tuple[pd.DataFrame, np.ndarray]:
     "Fingerprints of all `paths`: a table (sha256, phash) and the stacked thumbnails."
-    rows = [image_fingerprint(p) for p in tqdm(paths, desc='fingerprints', leave=False, mininterval=2)]
+    rows = [image_fingerprint(p) for p in tqdm(paths, desc='fingerprints', leave=False, mininterval=2, disable=None)]
     table = pd.DataFrame({'sha256': [r[0] for r in rows], 'phash': np.array([r[1] for r in rows], np.uint64)})
     return table, np.stack([r[2] for r in rows])
 
@@ -391,7 +391,7 @@ def count_leaks(table:pd.DataFrame, key:str='lesion_id', held_out:str='test')->i
     seen = set(table.loc[table.split == 'train', key])
     return int(table.loc[table.split == held_out, key].isin(seen).sum())
 
-# %% ../nbs/02_data.ipynb #a64823ad
+# %% ../nbs/02_data.ipynb #10bddf4a
 def parse_label(value)->int:
     "1 for malignant, 0 for benign, from 0/1, 'benign'/'malignant' or a HAM dx code."
     text = str(value).strip().lower()
@@ -413,7 +413,7 @@ def read_label_csv(csv:str|Path)->pd.DataFrame:
         except ValueError as e: raise DataError(f"{csv}, line {row}: {e}") from None
     return table.assign(path=[str((csv.parent/p).resolve()) for p in table.image], label=labels)
 
-# %% ../nbs/02_data.ipynb #cf108506
+# %% ../nbs/02_data.ipynb #bc5fd5dd
 EXTERNAL_PARTS: tuple[str, ...] = ('val', 'test')   # ISIC 2017's parts that no model trains or chooses on
 
 def isic2017_external(csv:str|Path|None=None,   # ISIC 2017's labels.csv; None: `find_isic2017()`

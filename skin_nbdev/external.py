@@ -101,7 +101,7 @@ def calibrate_site(csv:str|Path,                 # the site's labelled images: `
                   )->dict:                       # the new card
     "Choose a site's operating point on its labelled images and write a model file + card for that site into `out_dir`."
     model_path, out_dir = Path(model_path or DEFAULT_MODEL_PATH), Path(out_dir)
-    good, bad, outputs, card = labelled_predictions(model_path, csv, tta)   # the model file and its card are checked there
+    good, bad, outputs, card = labelled_predictions(model_path, csv, tta, task='binary')   # the model file and its card are checked there
     for row in bad.itertuples(): warnings.warn(f"{csv}: skipped {row.image}: {row.error}")
     y = good.label.to_numpy(int)
     n_mal, need = int(y.sum()), min_malignant(sensitivity)

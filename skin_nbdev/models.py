@@ -325,7 +325,7 @@ DEFAULT_BACKBONE = 'efficientnet_lite0'
 
 def get_backbone(name:str=DEFAULT_BACKBONE)->BackboneSpec:
     "Look up a registry entry by name."
-    if name not in BACKBONES: raise KeyError(f"unknown backbone {name!r}; valid names: {', '.join(BACKBONES)}")
+    if name not in BACKBONES: raise ValueError(f"unknown backbone {name!r}; valid names: {', '.join(BACKBONES)}")
     return BACKBONES[name]
 
 # %% ../nbs/05_models.ipynb #b33da3f6
@@ -392,7 +392,7 @@ def set_trainable(model:keras.Model, # a `build_classifier` model
     for layer in backbone.layers: layer.trainable = id(layer) in chosen
     return [l.name for l in candidates if id(l) in chosen]
 
-# %% ../nbs/05_models.ipynb #81cdd880
+# %% ../nbs/05_models.ipynb #7d284d7a
 def architecture_card(backbone:str,                 # registry name
                       task:str,                     # 'binary' or 'multiclass'
                       input_size:tuple|None=None,   # (H, W) the model was built at; None: the registry's
@@ -408,7 +408,7 @@ def architecture_card(backbone:str,                 # registry name
             'output': {'shape': [task_spec['units']], 'activation': task_spec['activation'],
                        'meaning': 'P(malignant)' if task == 'binary' else 'class probabilities in class_names order'}}
 
-# %% ../nbs/05_models.ipynb #3d653fa4
+# %% ../nbs/05_models.ipynb #ad9e6669
 def with_features(model:keras.Model)->keras.Model:
     "The model with its pooled backbone features (the `pool` layer) as a second output; as it is when it has no `pool` layer."
     try: pool = model.get_layer('pool').output

@@ -25,11 +25,11 @@ from .bundle import save_model, source_entry
 tf, keras = tensorflow(), _keras()
 
 # %% auto #0
-__all__ = ['tf', 'keras', 'PROTOCOLS', 'MONITOR_METRICS', 'MONITORS', 'RECIPES', 'STAGE1_FIELDS', 'TrainConfig', 'label_column',
-           'encode_labels', 'BalancedAccuracy', 'compile_model', 'feature_extractor', 'head_model', 'copy_head',
-           'cache_features', 'read_state', 'RunCheckpoint', 'distribution_strategy', 'run_stage1', 'run_stage2',
-           'ema_swap', 'stage2_learning_rate', 'encode_labels_tf', 'run_card', 'training_targets', 'prepare_run',
-           'validation_split', 'train', 'plot_history', 'fork_stage1']
+__all__ = ['tf', 'keras', 'PROTOCOLS', 'MONITOR_METRICS', 'MONITORS', 'RECIPES', 'STAGE1_FIELDS', 'TINY_CONFIG', 'TrainConfig',
+           'label_column', 'encode_labels', 'BalancedAccuracy', 'compile_model', 'feature_extractor', 'head_model',
+           'copy_head', 'cache_features', 'read_state', 'RunCheckpoint', 'distribution_strategy', 'run_stage1',
+           'run_stage2', 'ema_swap', 'stage2_learning_rate', 'encode_labels_tf', 'run_card', 'training_targets',
+           'prepare_run', 'validation_split', 'train', 'plot_history', 'fork_stage1', 'tiny_run']
 
 # %% ../nbs/07_train.ipynb #b3cfa182
 PROTOCOLS: tuple[str, ...] = ('lesion', 'seed_leaky')
@@ -81,6 +81,8 @@ class TrainConfig:
             raise ValueError(f"colour_constancy {self.colour_constancy!r}: use None or one of {tuple(COLOUR_CONSTANCY)}")
         self.extra = tuple(str(Path(p).resolve()) for p in self.extra)
         if self.teacher is not None: self.teacher = str(Path(self.teacher).resolve())
+        for csv in (*self.extra, *([self.teacher] if self.teacher else [])):
+            if not Path(csv).is_file(): raise FileNotFoundError(f"{csv}: not found (an --extra or --teacher CSV)")
         if self.teacher is not None and self.task != 'binary': raise ValueError(f"teacher: soft targets are for the binary task, not {self.task!r}")
         if not 0 < self.distill_weight <= 1: raise ValueError(f"distill_weight {self.distill_weight}: must be in (0, 1]")
         if int(self.extra_weight) < 1: raise ValueError(f"extra_weight {self.extra_weight}: must be a whole number >= 1")
@@ -475,3 +477,31 @@ def fork_stage1(source:str|Path,     # a run folder whose stage 1 is finished
     atomic_write(run_dir/'best.keras', copy_head(head, model).save)
     write_json(run_dir/'state.json', dict(epoch=len(stage1), stage=2, stage1_done=True, best_score=best[f'val_{config.selection_metric}'],
                                           best_epoch=best['epoch'], wait=0, history=stage1, finished=False, checkpoint=''))
+
+# %% ../nbs/07_train.ipynb #7e29f331
+TINY_CONFIG: dict = dict(backbone='tiny_cnn', input_size=(48, 64), weights=None, stage1_epochs=2, stage2_epochs=1,
+                         feature_views=0, batch_size=16)   # a run of a few seconds on `make_tiny_ham` data
+
+def tiny_run(dest:str|Path,            # a folder: the run goes to `dest/run`, its data to `dest/data/ham10000`
+             task:str='binary',        # 'binary' or 'multiclass'
+             lesions_per_dx:int=8,     # size of the synthetic data set
+             **changes,                # TrainConfig fields that differ from `TINY_CONFIG`
+            )->Path:                   # `dest/run`
+    "A finished tiny training run (real files, meaningless predictions) for tests and demos, trained once per code version and cached."
+    import hashlib, os, sys, tempfile
+    from skin_nbdev.data import make_tiny_ham
+    from skin_nbdev.models import cache_dir
+    config = TrainConfig(task=task, **{**TINY_CONFIG, **changes})
+    modules = ('data', 'augment', 'models', 'bundle', 'train')
+    code = b''.join(Path(sys.modules[f'skin_nbdev.{m}'].__file__).read_bytes() for m in modules if f'skin_nbdev.{m}' in sys.modules)
+    key = hashlib.sha256(json.dumps([asdict(config), lesions_per_dx], default=str).encode() + code).hexdigest()[:16]
+    cached = cache_dir()/'tiny_runs'/key
+    if not (cached/'run'/'model.keras').is_file():
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=cached.parent) as tmp:
+            train(Path(tmp)/'run', config, data=make_tiny_ham(Path(tmp)/'data'/'ham10000', lesions_per_dx=lesions_per_dx), verbose=0)
+            try: os.replace(tmp, cached)           # atomic: a half-trained run is never found
+            except OSError: pass                   # another process finished first: keep its run
+            Path(tmp).mkdir(exist_ok=True)         # for the context manager's clean-up
+    shutil.copytree(cached, Path(dest), dirs_exist_ok=True)
+    return Path(dest)/'run'
