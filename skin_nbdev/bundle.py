@@ -18,13 +18,13 @@ keras, tf = Deferred(_keras), Deferred(_tensorflow)   # imported only when a Ker
 
 # %% auto #0
 __all__ = ['keras', 'tf', 'MODEL_CARD_VERSION', 'COMPANIONS', 'PRETRAINED_FILES', 'ASSETS', 'DEFAULT_MODEL_PATH',
-           'FAST_MODEL_PATH', 'MODEL_LIMITS', 'KERAS_READER_FILE', 'TASK_NAMES', 'ModelFileError', 'card_path',
-           'ood_path', 'metadata_path', 'tflite_path', 'sha256_file', 'short_sha', 'read_card', 'checked_card',
-           'update_card', 'pretrained_path', 'default_predict_model', 'keras_config_keys', 'write_keras_reader',
-           'keras_reader', 'keras_objects', 'reader_accepts', 'config_problems', 'portable_config', 'archive_config',
-           'writer_versions', 'make_portable', 'inference_copy', 'save_model', 'check_keras_archive',
-           'file_keras_version', 'check_keras_version', 'load_keras', 'check_task', 'source_entry', 'find_source',
-           'model_split', 'copy_bundle']
+           'FAST_MODEL_PATH', 'MODEL_LIMITS', 'KERAS_READER_FILE', 'SHIPPED_ROLES', 'TASK_NAMES', 'ModelFileError',
+           'card_path', 'ood_path', 'metadata_path', 'tflite_path', 'sha256_file', 'short_sha', 'read_card',
+           'checked_card', 'update_card', 'pretrained_path', 'default_predict_model', 'keras_config_keys',
+           'write_keras_reader', 'keras_reader', 'keras_objects', 'reader_accepts', 'config_problems',
+           'portable_config', 'archive_config', 'writer_versions', 'make_portable', 'inference_copy', 'save_model',
+           'check_keras_archive', 'file_keras_version', 'check_keras_version', 'load_keras', 'shipped_shas',
+           'model_label', 'check_task', 'source_entry', 'find_source', 'model_split', 'copy_bundle']
 
 # %% ../nbs/06_bundle.ipynb #7ac776a2
 MODEL_CARD_VERSION = 1
@@ -350,6 +350,25 @@ def load_keras(path:str|Path, # a `.keras` file written by `save_model`
     try: model = keras.saving.load_model(path, safe_mode=True)
     except Exception as e: raise _load_error(path, card, e) from e
     return model, card
+
+# %% ../nbs/06_bundle.ipynb #dc27d23d
+SHIPPED_ROLES: dict[str, str] = {DEFAULT_MODEL_PATH.name: 'the shipped model', FAST_MODEL_PATH.name: "the shipped model's int8 copy",
+                                 PRETRAINED_FILES['multiclass']: 'the shipped 7-class model'}
+
+def shipped_shas()->dict[str, str]:
+    "The short sha256 of every model file that ships, by file name: the names a page may give to 'the shipped model'."
+    return {p.name: short_sha(checked_card(p)) for p in sorted(ASSETS.glob('*')) if p.suffix in ('.keras', '.tflite')}
+
+def model_label(path:str|Path,    # a model file with its card
+                sha:str|None=None, # its short sha256, when known (else read from the checked card)
+               )->str:             # 'model <sha> (the shipped model)', or 'model <sha> (run NAME, not the shipped model)'
+    "How a printed figure names the model it measured: its short sha256, and whether (and as what) it ships."
+    path = Path(path)
+    sha = sha or short_sha(checked_card(path))
+    shipped = {s: name for name, s in shipped_shas().items()}
+    if sha in shipped: return f"model {sha} ({SHIPPED_ROLES.get(shipped[sha], 'a shipped model')})"
+    where = f'run {path.parent.name}' if path.name == 'model.keras' else path.name
+    return f'model {sha} ({where}, not the shipped model)'
 
 # %% ../nbs/06_bundle.ipynb #b2298cba
 TASK_NAMES: dict[str, str] = {'binary': 'benign-vs-malignant', 'multiclass': '7-class'}

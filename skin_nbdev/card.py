@@ -12,11 +12,11 @@ import pandas as pd
 from sklearn.metrics import ConfusionMatrixDisplay
 
 from .data import DISCLAIMER, DX_NAMES
-from .bundle import DEFAULT_MODEL_PATH, metadata_path, read_card
+from .bundle import DEFAULT_MODEL_PATH, metadata_path, read_card, short_sha
 
 # %% auto #0
-__all__ = ['METRIC_NAMES', 'card_overview', 'card_metrics', 'card_external', 'card_subgroups', 'plot_subgroups',
-           'card_limits_markdown', 'card_per_class', 'plot_card_confusion', 'adjuster_summary']
+__all__ = ['METRIC_NAMES', 'card_overview', 'card_metrics', 'card_external', 'results_markdown', 'card_subgroups',
+           'plot_subgroups', 'card_limits_markdown', 'card_per_class', 'plot_card_confusion', 'adjuster_summary']
 
 # %% ../nbs/17_card.ipynb #1357c89b
 def _fmt(value, digits:int=3)->str:
@@ -69,6 +69,21 @@ def card_external(card:dict)->pd.DataFrame:
     return pd.DataFrame({name: {'n': m.get('n'), 'prevalence': None if m.get('prevalence') is None else round(m['prevalence'], 3),
                                 'AUC (95% CI)': fmt(m, 'auc'), 'sensitivity (95% CI)': fmt(m, 'sensitivity'),
                                 'specificity (95% CI)': fmt(m, 'specificity')} for name, m in sets.items() if m}).T
+
+# %% ../nbs/17_card.ipynb #d2ab0878
+def results_markdown(card:dict,             # an evaluated binary card with external figures
+                     external:str|None=None, # which external set; None: the card's first
+                    )->str:                  # a Markdown table: AUC, sensitivity, specificity with 95% intervals
+    "HAM10000 test beside an external set at the card's threshold, as a Markdown table headed by the model's short sha256."
+    ham, sets = card.get('test_metrics'), card.get('external_metrics') or {}
+    if not ham or not sets: raise ValueError(f"{card.get('model_file')}: its card has no test figures or no external figures")
+    name = external or next(iter(sets))
+    ext = sets[name]
+    cell = lambda m, k: f"{m[k]:.3f} ({m[f'{k}_ci'][0]:.3f}-{m[f'{k}_ci'][1]:.3f})"
+    head = (f"| model {short_sha(card)} at its threshold {card['threshold']:.3f} | HAM10000 test ({ham['n']:,} images, "
+            f"{ham['prevalence']:.1%} malignant) | {name} ({ext['n']:,} images, {ext['prevalence']:.1%} melanoma, never trained on) |\n"
+            "|---|---|---|\n")
+    return head + ''.join(f"| {METRIC_NAMES[k]} | {cell(ham, k)} | {cell(ext, k)} |\n" for k in ('auc', 'sensitivity', 'specificity'))
 
 # %% ../nbs/17_card.ipynb #6d288a3c
 def card_subgroups(card:dict,        # an evaluated card

@@ -21,13 +21,13 @@ from .files import atomic_write
 # %% auto #0
 __all__ = ['DX_NAMES', 'DX_CLASSES', 'MALIGNANT_DX', 'BINARY_CLASSES', 'TASKS', 'DISCLAIMER', 'KAGGLE_HAM', 'METADATA_FILE',
            'FULL_RUN_ENV', 'KAGGLE_DATASET', 'REQUIRED_COLUMNS', 'IMAGE_SUFFIXES', 'HASH_SIZE', 'THUMB_SIZE', 'SPLITS',
-           'SPLIT_COLUMNS', 'BALANCING', 'EXTERNAL_PARTS', 'class_names', 'make_tiny_ham', 'DataError',
-           'data_candidates', 'find_data', 'find_isic2017', 'ham_metadata', 'full_run', 'skipped', 'download_ham10000',
-           'image_folders', 'index_images', 'load_metadata', 'add_labels', 'image_fingerprint', 'hamming',
-           'fingerprint_images', 'duplicate_pairs', 'duplicate_groups', 'duplicate_report', 'lesion_split',
-           'check_split', 'make_split', 'save_split', 'load_split', 'split_summary', 'undersample', 'class_weights',
-           'balance_training', 'seed_leaky_split', 'count_leaks', 'parse_label', 'read_label_csv', 'isic2017_external',
-           'extra_training_rows']
+           'SPLIT_COLUMNS', 'BALANCING', 'EXTERNAL_PARTS', 'class_names', 'label_column', 'encode_labels',
+           'make_tiny_ham', 'DataError', 'data_candidates', 'find_data', 'find_isic2017', 'ham_metadata', 'full_run',
+           'skipped', 'download_ham10000', 'image_folders', 'index_images', 'load_metadata', 'add_labels',
+           'image_fingerprint', 'hamming', 'fingerprint_images', 'duplicate_pairs', 'duplicate_groups',
+           'duplicate_report', 'lesion_split', 'check_split', 'make_split', 'save_split', 'load_split', 'split_summary',
+           'undersample', 'class_weights', 'balance_training', 'seed_leaky_split', 'count_leaks', 'parse_label',
+           'read_label_csv', 'isic2017_external', 'extra_training_rows']
 
 # %% ../nbs/02_data.ipynb #23692908
 DX_NAMES: dict[str, str] = {
@@ -46,6 +46,15 @@ def class_names(task:str='binary', # 'binary' or 'multiclass'
     "The class names of `task`, in label order."
     if task not in TASKS: raise ValueError(f"Unknown task {task!r}: use one of {TASKS}")
     return BINARY_CLASSES if task == 'binary' else DX_CLASSES
+
+def label_column(task:str)->str:
+    "The split table's column holding `task`'s label."
+    return 'label' if task == 'binary' else 'dx_idx'
+
+def encode_labels(labels:np.ndarray, task:str)->np.ndarray:
+    "Float targets for Keras: (n, 1) for binary, one-hot (n, 7) for multiclass."
+    labels = np.asarray(labels, int)
+    return labels[:, None].astype('float32') if task == 'binary' else np.eye(len(class_names(task)), dtype='float32')[labels]
 
 # %% ../nbs/02_data.ipynb #77af300e
 def _synthetic_lesion(rng:np.random.Generator, malignant:bool, size:tuple[int, int])->tuple[np.ndarray, np.ndarray]:

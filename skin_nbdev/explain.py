@@ -286,7 +286,7 @@ def quality_thresholds(paths:Iterable[str|Path], # training images
 
 # %% ../nbs/13_explain.ipynb #d740c764
 # `quality_thresholds(train.path)` on the HAM10000 training split (split seed 42: 7,006 images of the 200x150 copy),
-# computed by the full run of this notebook: `SKIN_NBDEV_FULL=1 nbdev_test --path nbs/07_explain.ipynb`
+# computed by the full run of this notebook: `SKIN_NBDEV_FULL=1 nbdev_test --path nbs/13_explain.ipynb`
 QUALITY_THRESHOLDS = {'dark': 113.3, 'bright': 200.2, 'blurred': 10.5, 'skin_share': 0.195, 'min_side': MIN_SIDE, 'images': 7006}
 
 # %% ../nbs/13_explain.ipynb #22ad0201
@@ -342,12 +342,6 @@ def set_threshold(self:OODDetector, features:np.ndarray, # in-distribution featu
     "Set the threshold to the `keep` quantile of the scores of held-out in-distribution features."
     self.threshold = float(np.quantile(self.score(features), keep)); self.keep = keep
     return self.threshold
-
-@patch
-def is_ood(self:OODDetector, features:np.ndarray)->np.ndarray:
-    "True for each row whose score is above the threshold."
-    if self.threshold is None: raise ValueError('no threshold: call set_threshold(validation_features) first')
-    return self.score(features) > self.threshold
 
 # %% ../nbs/13_explain.ipynb #84294c94
 @patch

@@ -22,7 +22,7 @@ from fastcore.basics import patch
 from .data import DISCLAIMER, DX_CLASSES, lesion_split
 from .files import write_text
 from .bundle import metadata_path
-from .metrics import binary_metrics, metrics_with_ci, synthetic_scores
+from .metrics import binary_metrics, metrics_with_ci, multiclass_metrics, synthetic_scores
 from .decision import risk_tiers, threshold_for_sensitivity, youden_threshold
 from .inference import table_outputs
 

@@ -23,7 +23,7 @@ from .export import export_tflite
 
 # %% auto #0
 __all__ = ['SHIPPED_DATA', 'EXTERNAL_SET', 'EXTERNAL_KEYS', 'SHIPPED_CHAPTERS', 'portable_card', 'machine_paths', 'ship_keras',
-           'external_figures', 'ship', 'shipped_shas']
+           'external_figures', 'ship']
 
 # %% ../nbs/16_ship.ipynb #4d8d53a0
 def _portable_name(text:str, root:Path|None)->str:
@@ -162,7 +162,3 @@ def ship(run_dir:str|Path,                  # a finished training run
 # %% ../nbs/16_ship.ipynb #a75b9c73
 SHIPPED_CHAPTERS: tuple[str, ...] = ('11_evaluate', '12_external', '13_explain', '14_metadata', '15_export', '17_card',
                                      '18_predictor', '21_ensemble', '22_multiclass', 'index')   # they measure the shipped model (full run)
-
-def shipped_shas()->dict[str, str]:
-    "The short sha256 of every model file that ships, by file name: the names a page may give to 'the shipped model'."
-    return {p.name: short_sha(checked_card(p)) for p in sorted(ASSETS.glob('*')) if p.suffix in ('.keras', '.tflite')}

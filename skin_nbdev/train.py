@@ -14,8 +14,8 @@ import pandas as pd
 import matplotlib.pyplot as plt
 
 from .runtime import keras as _keras, tensorflow
-from .data import (BALANCING, DX_CLASSES, TASKS, DataError, balance_training, class_names, extra_training_rows, load_split,
-                             make_split, save_split, seed_leaky_split)
+from .data import (BALANCING, DX_CLASSES, TASKS, DataError, balance_training, class_names, encode_labels, extra_training_rows,
+                             label_column, load_split, make_split, save_split, seed_leaky_split)
 from .files import atomic_write, write_json
 from .augment import AUGMENTATIONS, augmentation_layers, make_dataset
 from .models import (COLOUR_CONSTANCY, DEFAULT_BACKBONE, architecture_card, build_classifier, get_backbone, linear_head,
@@ -26,10 +26,10 @@ tf, keras = tensorflow(), _keras()
 
 # %% auto #0
 __all__ = ['tf', 'keras', 'PROTOCOLS', 'MONITOR_METRICS', 'MONITORS', 'RECIPES', 'STAGE1_FIELDS', 'TINY_CONFIG', 'TrainConfig',
-           'label_column', 'encode_labels', 'BalancedAccuracy', 'compile_model', 'feature_extractor', 'head_model',
-           'copy_head', 'cache_features', 'read_state', 'RunCheckpoint', 'distribution_strategy', 'run_stage1',
-           'run_stage2', 'ema_swap', 'stage2_learning_rate', 'encode_labels_tf', 'run_card', 'training_targets',
-           'prepare_run', 'validation_split', 'train', 'plot_history', 'fork_stage1', 'tiny_run']
+           'BalancedAccuracy', 'compile_model', 'feature_extractor', 'head_model', 'copy_head', 'cache_features',
+           'read_state', 'RunCheckpoint', 'distribution_strategy', 'run_stage1', 'run_stage2', 'ema_swap',
+           'stage2_learning_rate', 'encode_labels_tf', 'run_card', 'training_targets', 'prepare_run',
+           'validation_split', 'train', 'plot_history', 'fork_stage1', 'tiny_run']
 
 # %% ../nbs/07_train.ipynb #b3cfa182
 PROTOCOLS: tuple[str, ...] = ('lesion', 'seed_leaky')
@@ -73,10 +73,9 @@ class TrainConfig:
     protocol: str = 'lesion'             # 'lesion' (ours), or 'seed_leaky': the seed's 1:1 random image split, to measure it
 
     def __post_init__(self):
-        if self.task not in TASKS: raise ValueError(f"task {self.task!r}: use one of {TASKS}")
-        if self.balancing not in BALANCING: raise ValueError(f"balancing {self.balancing!r}: use one of {BALANCING}")
-        if self.protocol not in PROTOCOLS: raise ValueError(f"protocol {self.protocol!r}: use one of {PROTOCOLS}")
-        if self.augmentation not in AUGMENTATIONS: raise ValueError(f"augmentation {self.augmentation!r}: use one of {AUGMENTATIONS}")
+        for name, allowed in (('task', TASKS), ('balancing', BALANCING), ('protocol', PROTOCOLS), ('augmentation', AUGMENTATIONS),
+                              ('stage2_schedule', ('constant', 'cosine'))):
+            if getattr(self, name) not in allowed: raise ValueError(f"{name} {getattr(self, name)!r}: use one of {allowed}")
         if self.colour_constancy is not None and self.colour_constancy not in COLOUR_CONSTANCY:
             raise ValueError(f"colour_constancy {self.colour_constancy!r}: use None or one of {tuple(COLOUR_CONSTANCY)}")
         self.extra = tuple(str(Path(p).resolve()) for p in self.extra)
@@ -90,7 +89,6 @@ class TrainConfig:
         if not 0 < self.augment_strength <= 1: raise ValueError(f"augment_strength {self.augment_strength}: must be in (0, 1]")
         if self.monitor is not None and self.monitor not in MONITOR_METRICS: raise ValueError(f"monitor {self.monitor!r}: use one of {MONITOR_METRICS}")
         if self.ema is not None and not 0 < self.ema < 1: raise ValueError(f"ema {self.ema}: a momentum in (0, 1), or None")
-        if self.stage2_schedule not in ('constant', 'cosine'): raise ValueError(f"stage2_schedule {self.stage2_schedule!r}: use 'constant' or 'cosine'")
         get_backbone(self.backbone)  # a clear error for an unknown name
         if self.input_size is not None: self.input_size = tuple(int(s) for s in self.input_size)
 
@@ -126,15 +124,6 @@ RECIPES: dict[str, TrainConfig] = {
 }
 
 # %% ../nbs/07_train.ipynb #9d998850
-def label_column(task:str)->str:
-    "The split table's column holding `task`'s label."
-    return 'label' if task == 'binary' else 'dx_idx'
-
-def encode_labels(labels:np.ndarray, task:str)->np.ndarray:
-    "Float targets for Keras: (n, 1) for binary, one-hot (n, 7) for multiclass."
-    labels = np.asarray(labels, int)
-    return labels[:, None].astype('float32') if task == 'binary' else np.eye(len(class_names(task)), dtype='float32')[labels]
-
 @keras.saving.register_keras_serializable('skin_nbdev')
 class BalancedAccuracy(keras.metrics.Metric):
     "Mean recall over the classes present (scikit-learn's `balanced_accuracy_score`), from one-hot labels and class probabilities."

@@ -7,11 +7,15 @@
 In-process it runs what `cmd_predict` runs (load the `Predictor` once, then `predict_paths` with the
 HAM10000 metadata for the truth, then the printed table), timed in two passes over the same files:
 a clean pass (the figure), and a profiled pass that times each stage by wrapping the functions the
-predictor calls (decode: reading and decoding the file; quality: `image_warnings` and the quality
-checks; model: the forward pass(es), selective TTA's extra flips included; top_dx: the 7-class model naming the diagnosis; ood: the out-of-distribution score; table: verdicts, rows and the
-data frame; other: the rest). Decoding may run in a thread next to the model: then the stages add up to
-more than the wall time. The 1-minute load average is printed before and after: on a shared 2-core
-machine a figure taken under load is not the machine's figure. Prints figures; asserts nothing.
+predictor calls (decode: reading the file, `item_bytes`, and decoding it, `LoadedModel.decode`; quality:
+`image_warnings` and `quality_warnings`; model: `forward` of the binary model, selective TTA's extra flips
+(`selective_tta`) included; top_dx: the 7-class model naming the diagnosis (`Predictor.diagnoses`, its own
+forward pass included); ood: the out-of-distribution score (`Predictor.ood_scores`); table: scores,
+verdicts and rows (`Predictor.scores`, `Predictor.rows`); other: the rest, the data frame included).
+Decoding runs in a thread next to the model: then the stages add up to more than the wall time. Every
+figure names the model it measured by its short sha256 (and the 7-class model's, when it names `top_dx`).
+The 1-minute load average is printed before and after: on a shared 2-core machine a figure taken under load
+is not the machine's figure. Prints figures; asserts nothing.
 """
 from __future__ import annotations
 import argparse, contextlib, io, os, subprocess, sys, tempfile, time
@@ -20,49 +24,64 @@ from pathlib import Path
 
 def load_avg()->str: return '/'.join(f'{x:.2f}' for x in os.getloadavg())
 
+def describe(model)->str:
+    "How a printed figure names a model (a `LoadedModel` or a model file): `skin_nbdev.bundle.model_label`."
+    from skin_nbdev.bundle import model_label
+    return model_label(getattr(model, 'path', model), getattr(model, 'sha', None))
+
 def ham_images(n:int)->list[str]:
     "The first `n` HAM10000 images, sorted by image id."
     from skin_nbdev.data import load_metadata
     return sorted(load_metadata().path.astype(str))[:n]
 
-def wrap(owner, name:str, stage:str, spent:dict)->callable:
-    "Replace `owner.name` by a timed version adding its seconds to `spent[stage]`; return the original."
-    original = getattr(owner, name)
+_ABSENT = object()
+
+def wrap(owner, name:str, stage:str, spent:dict, when:callable|None=None)->tuple:
+    """Replace `owner.name` by a timed version adding its seconds to `spent[stage]` (only for calls where `when(*args)` is true,
+    if given); return what `restore` needs to undo it."""
+    before, original = vars(owner).get(name, _ABSENT), getattr(owner, name)
     def timed(*args, **kwargs):
+        if when is not None and not when(*args, **kwargs): return original(*args, **kwargs)
         start = time.perf_counter()
         try: return original(*args, **kwargs)
         finally: spent[stage] += time.perf_counter() - start
     setattr(owner, name, timed)
-    return original
+    return owner, name, before
+
+def restore(owner, name:str, before)->None:
+    "Undo `wrap`: the attribute as it was (an instance's own attribute removed, so its class's method shows again)."
+    if before is _ABSENT: delattr(owner, name)
+    else: setattr(owner, name, before)
 
 def profiled(predictor, paths:list[str], metadata)->dict:
     "Seconds per stage of one `predict_paths` call, with the stage functions wrapped."
     import skin_nbdev.predictor as P
+    binary = lambda model, *args, **kwargs: model is predictor.model   # the 7-class model's `forward` counts under top_dx (inside `diagnoses`)
+    stages = [(P, 'item_bytes', 'decode', None), (predictor.model, 'decode', 'decode', None),
+              (P, 'image_warnings', 'quality', None), (P, 'quality_warnings', 'quality', None),
+              (P, 'forward', 'model', binary), (P, 'selective_tta', 'model', None),
+              (P.Predictor, 'rows', 'table', None), (P.Predictor, 'scores', 'table', None),
+              (P.Predictor, 'diagnoses', 'top_dx', None), (P.Predictor, 'ood_scores', 'ood', None)]
+    missing = [f"{getattr(owner, '__name__', type(owner).__name__)}.{name}" for owner, name, _, _ in stages if not hasattr(owner, name)]
+    if missing: raise AttributeError(f"the predictor no longer calls {missing}: update the stages of tools/bench_predict.py")
     spent, undo = defaultdict(float), []
-    stages = [(P, 'item_bytes', 'decode'), (P, 'decode_image_bytes', 'decode'), (P, 'image_warnings', 'quality'),
-              (P, 'quality_warnings', 'quality'), (predictor, '_forward', 'model'),
-              (P.Predictor, 'rows', 'table'), (P.Predictor, 'scores', 'table'), (P.Predictor, 'diagnoses', 'top_dx'),
-              (P.Predictor, 'selective_tta', 'model')]
-    if getattr(predictor, 'ood', None) is not None: stages.append((predictor.ood, 'score', 'ood'))
-    for owner, name, stage in stages:
-        if hasattr(owner, name): undo.append((owner, name, wrap(owner, name, stage, spent)))
     try:
+        for owner, name, stage, when in stages: undo.append(wrap(owner, name, stage, spent, when))
         start = time.perf_counter()
         P.predict_paths(paths, predictor, metadata=metadata, progress_bar=False)
         spent['total (wall)'] = time.perf_counter() - start
     finally:
-        for owner, name, original in reversed(undo):
-            if owner is predictor or owner is getattr(predictor, 'ood', None): owner.__dict__.pop(name, None)
-            else: setattr(owner, name, original)
-            if owner is predictor and name not in owner.__dict__: setattr(owner, name, original)
+        for owner, name, before in reversed(undo): restore(owner, name, before)
     spent['other'] = spent['total (wall)'] - sum(v for k, v in spent.items() if k != 'total (wall)')
     return dict(spent)
 
 def in_process(n:int, model:str|None, tta:bool|None, batch_size:int|None, top_dx:bool=True)->None:
     "Load once, predict the first `n` HAM images as `cmd_predict` does, print images/s and the profile."
     start = time.perf_counter()
-    from skin_nbdev.cli import ham_metadata, print_rows
-    from skin_nbdev.predictor import Predictor, default_predict_model, predict_paths
+    from skin_nbdev.bundle import default_predict_model
+    from skin_nbdev.cli import print_rows
+    from skin_nbdev.data import ham_metadata
+    from skin_nbdev.predictor import Predictor, predict_paths
     imported = time.perf_counter() - start
     paths = ham_images(n)
     start = time.perf_counter()
@@ -70,6 +89,7 @@ def in_process(n:int, model:str|None, tta:bool|None, batch_size:int|None, top_dx
                           dx_model='auto' if top_dx else None)
     metadata = ham_metadata(None)
     loaded = time.perf_counter() - start
+    measured = describe(predictor.model) + (f", top_dx by {describe(predictor.dx)}" if predictor.dx is not None else '')
     print(f"{predictor}\nimport {imported:.1f} s, load {loaded:.2f} s (model, card, OOD detector, HAM metadata); batch {predictor.batch_size}")
     predict_paths(paths[:predictor.batch_size], predictor, metadata=metadata, progress_bar=False)   # warm-up: first calls allocate
     before = load_avg()
@@ -77,17 +97,18 @@ def in_process(n:int, model:str|None, tta:bool|None, batch_size:int|None, top_dx
     rows = predict_paths(paths, predictor, metadata=metadata, progress_bar=False)
     with contextlib.redirect_stdout(io.StringIO()): print_rows(rows)
     seconds = time.perf_counter() - start
-    print(f"{len(paths)} images in {seconds:.2f} s: {len(paths) / seconds:.1f} images/s after loading "
+    print(f"{measured}: {len(paths)} images in {seconds:.2f} s: {len(paths) / seconds:.1f} images/s after loading "
           f"(prediction + printed table; load average {before} -> {load_avg()}); {(rows.error != '').sum()} error rows")
     spent = profiled(predictor, paths, metadata)
     total = spent['total (wall)']
-    print(f"profile (second pass, wrapped; load average {load_avg()}):")
+    print(f"profile of {measured} (second pass, wrapped; load average {load_avg()}):")
     for stage in ('decode', 'quality', 'model', 'top_dx', 'ood', 'table', 'other', 'total (wall)'):
         if stage in spent: print(f"  {stage:13s} {spent[stage]:7.2f} s  {1000 * spent[stage] / len(paths):6.2f} ms/image  {spent[stage] / total:6.1%}")
     if spent['other'] < 0: print("  (other < 0: decoding and the quality checks ran in a thread while the model ran)")
 
 def cli(n:int, model:str|None, tta:bool|None, top_dx:bool=True)->None:
     "Time the real `skin-nbdev predict` command on `n` and on 10 images: the difference is the per-image cost."
+    from skin_nbdev.bundle import default_predict_model
     paths = ham_images(n)
     extra = (['--model', model] if model else []) + ([] if tta is None else ['--tta' if tta else '--no-tta']) + ([] if top_dx else ['--no-top-dx'])
     times = {}
@@ -101,7 +122,7 @@ def cli(n:int, model:str|None, tta:bool|None, top_dx:bool=True)->None:
             times[k] = time.perf_counter() - start
         used = next((l for l in done.stdout.splitlines() if l.startswith('Predictor(')), '?')
         print(f"skin-nbdev predict, {k} images: {times[k]:.1f} s end to end (exit {done.returncode}; load average {before} -> {load_avg()})")
-    print(f"  {used}\n  per image after loading: {(n - 10) / (times[n] - times[10]):.1f} images/s "
+    print(f"  {used}\n  {describe(model or default_predict_model())}, per image after loading: {(n - 10) / (times[n] - times[10]):.1f} images/s "
           f"(({n} - 10) images / ({times[n]:.1f} - {times[10]:.1f}) s)")
 
 if __name__ == '__main__':

@@ -3,13 +3,18 @@
     python tools/build_docs.py                    # README.md (and its pictures) from nbs/index.ipynb
     python tools/build_docs.py --html             # also _docs/*.html: one page per notebook, no Quarto needed
     python tools/build_docs.py --site             # also the real site with Quarto (`nbdev_docs`), as CI deploys it
-    python tools/build_docs.py --execute 04_evaluate.ipynb index.ipynb   # re-run these in place first, then clean them
-    SKIN_NBDEV_FULL=1 python tools/build_docs.py --execute 09_metadata.ipynb   # ... with the real-data measurements
+    python tools/build_docs.py --execute 11_evaluate.ipynb index.ipynb   # re-run these in place first, then clean them
+    SKIN_NBDEV_FULL=1 python tools/build_docs.py --execute 14_metadata.ipynb   # ... with the real-data measurements
+    python tools/build_docs.py --shipped          # after `skin-nbdev ship`: every page that measures the shipped model, with the data
 
 Notebooks are committed *with* their outputs (the measured ROC curves, tables and learning curves are
 the docs), minus the outputs of cells that show licensed pictures (`tools/clean_nbs.py`). So building
 the docs needs no data and no re-execution. `--execute` re-runs notebooks in `nbs/` (skipping
 `#| eval: false` cells, as nbdev_test and Quarto do) and cleans them; commit the result.
+
+`--shipped` is the step after shipping a model: it re-executes, with the real data (`SKIN_NBDEV_FULL=1`), every
+chapter listed in `skin_nbdev.ship.SHIPPED_CHAPTERS` (the one list of the pages that measure the shipped model),
+photographs the predictor page again with the shipped model (`tools/app_screenshot.py`), and writes the README.
 
 The HTML pages are what Quarto would make, without Quarto: nbdev's own processing (`proc_nbs`: hidden
 cells dropped, `show_doc` rendered, front matter), with exported cells kept as code, then the Quarto
@@ -61,6 +66,15 @@ def execute_in_place(paths: list[Path], timeout: int = 3600) -> None:
         nbformat.write(page_outputs(nb), path)
         stripped = clean(path)
         print(f"executed {path.name}" + (f" ({stripped} cell(s) of licensed pictures stripped)" if stripped else ''), flush=True)
+
+def reexecute_shipped(nbs: Path) -> None:
+    "Re-execute the pages that measure the shipped model, with the real data, and photograph the predictor page again."
+    from skin_nbdev.data import FULL_RUN_ENV, full_run
+    from skin_nbdev.ship import SHIPPED_CHAPTERS
+    os.environ[FULL_RUN_ENV] = '1'
+    if not full_run(): sys.exit('build_docs --shipped: HAM10000 not found; the shipped model is measured on the real data')
+    execute_in_place([nbs/f'{name}.ipynb' for name in SHIPPED_CHAPTERS])
+    subprocess.run([sys.executable, str(Path(__file__).with_name('app_screenshot.py'))], check=True)
 
 # --- Quarto's cell options, applied without Quarto
 
@@ -198,11 +212,14 @@ def main():
     parser.add_argument('--site', action='store_true', help='also render the site with Quarto (nbdev_docs)')
     parser.add_argument('--execute', nargs='+', default=None, metavar='NOTEBOOK',
                         help='first re-run these notebooks in nbs/ (in place) and clean them')
+    parser.add_argument('--shipped', action='store_true',
+                        help='re-execute every chapter that measures the shipped model (with the data), retake the predictor screenshot')
     parser.add_argument('--out', default=None, help='folder of the HTML pages (default: settings.ini doc_path)')
     parser.add_argument('--no-readme', action='store_true', help='leave README.md alone (checks of the pages)')
     args = parser.parse_args()
     cfg = get_config()
     if args.execute: execute_in_place([cfg.nbs_path/Path(n).name for n in args.execute])
+    if args.shipped: reexecute_shipped(cfg.nbs_path)
     if args.no_readme and not (args.html or args.site): return
     cache = processed_notebooks(cfg.nbs_path)
     if not args.no_readme: print(f"{write_readme(cache, cfg).name} written from {cfg.readme_nb}")

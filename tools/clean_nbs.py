@@ -1,7 +1,7 @@
 """Clean notebooks before a commit: strip the outputs of cells that show licensed pictures, then `nbdev_clean`.
 
     python tools/clean_nbs.py                      # every notebook in nbs/
-    python tools/clean_nbs.py nbs/07_explain.ipynb # just these
+    python tools/clean_nbs.py nbs/13_explain.ipynb # just these
     python tools/clean_nbs.py --check              # change nothing; list the problems, exit 1 if any
 
 Notebooks are committed *with* their outputs (plots, tables, synthetic pictures): they are the docs.
