@@ -9,10 +9,17 @@ import contextlib, os, shutil, signal, socket, subprocess, sys, tempfile, time
 from pathlib import Path
 from typing import Iterator
 
-CHROMIUM = '/usr/bin/chromium'
+CHROMIUM = os.environ.get('SKIN_NBDEV_CHROMIUM', '/usr/bin/chromium')   # Debian's; CI may point at Playwright's own
 CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
                   '--disable-component-update', '--disable-sync']
 RENDER_TIMEOUT_S = 240   # a cold kernel imports TensorFlow and loads the model: about 25 s on 2 cores, more on a busy machine
+
+def skip_or_fail(why: str | None) -> None:
+    "Skip a browser test whose tools are missing, but fail under CI (`CI` set), where the workflow installs them."
+    import pytest
+    if why is None: return
+    if os.environ.get('CI'): pytest.fail(f'CI is set but the browser test cannot run: {why}')
+    pytest.skip(why)
 
 def missing_tools() -> str | None:
     "Why the browser test cannot run here (None when it can): Chromium, Voila, Playwright or the command missing."

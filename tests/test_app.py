@@ -10,10 +10,12 @@ import base64, io, os, re, shutil
 from pathlib import Path
 
 import pytest
-from app_server import chromium, is_kernel, missing_tools, open_app, result_rows, serve_app, upload
+from app_server import chromium, is_kernel, missing_tools, open_app, result_rows, serve_app, skip_or_fail, upload
 
-MISSING = missing_tools()
-pytestmark = pytest.mark.skipif(MISSING is not None, reason=f'browser test of skin-nbdev app skipped: {MISSING}')
+@pytest.fixture(scope='module', autouse=True)
+def browser_tools():
+    "The tools of a browser test: skipped where they are missing, a failure under CI (whose workflow installs them)."
+    skip_or_fail(missing_tools())
 
 CULL_AFTER = 20            # seconds: short, so that the test sees an abandoned page's kernel go
 ISIC_ID = 'ISIC_0000007'   # in the metadata the test writes, with dx mel: its truth is malignant
@@ -33,7 +35,7 @@ def write_uploads(folder: Path) -> list[Path]:
 
 def copy_shipped_model(folder: Path) -> Path:
     "The shipped model with its card and side files, copied elsewhere: the page must load the one passed with --model."
-    from skin_nbdev.models import DEFAULT_MODEL_PATH
+    from skin_nbdev.bundle import DEFAULT_MODEL_PATH
     folder.mkdir(parents=True, exist_ok=True)
     for f in DEFAULT_MODEL_PATH.parent.glob(DEFAULT_MODEL_PATH.stem + '.*'): shutil.copy(f, folder/f.name)
     return folder/DEFAULT_MODEL_PATH.name

@@ -10,7 +10,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from app_server import CHROMIUM, chromium  # noqa: E402
+from app_server import CHROMIUM, chromium, skip_or_fail  # noqa: E402
 
 RAW = re.compile(r'#\||\{target=|In\s*\[\s*\d*\s*\]:')   # nbdev/Quarto directives, Pandoc attributes, notebook prompts
 
@@ -34,7 +34,7 @@ def test_every_chapter_has_a_page(pages):
     assert not missing, missing
 
 def test_pages_read_clean_in_chromium(pages):
-    if not Path(CHROMIUM).exists(): pytest.skip(f'{CHROMIUM} not found (apt-get install -y chromium)')
+    skip_or_fail(None if Path(CHROMIUM).exists() else f'{CHROMIUM} not found (apt-get install -y chromium)')
     order, problems = sidebar_order(), []
     with chromium() as browser:
         page = browser.new_page()
