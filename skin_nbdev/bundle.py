@@ -383,7 +383,7 @@ def check_task(model_path:str|Path, # a model file
     if task not in TASKS: raise ValueError(f"unknown task {task!r}: use one of {TASKS}")
     where = (f"no {TASK_NAMES[task]} model ships with skin_nbdev yet: train one (skin-nbdev train --task {task} --out runs/NAME) "
              f"and pass it with --model runs/NAME/model.keras" if task not in PRETRAINED_FILES
-             else f"the {TASK_NAMES[task]} model that ships is {pretrained_path(task)}")
+             else f"the {TASK_NAMES[task]} model that ships is {pretrained_path(task).name} (leave out --model to use it)")
     raise ModelFileError(f"{model_path}: its card's task is {has!r} (a {TASK_NAMES.get(has, has)} model), "
                          f"but task {task!r} was asked for; {where}")
 

@@ -3,7 +3,7 @@
 The rule lives in `tools/clean_nbs.py` (run it before a commit); these tests apply it to the
 notebooks as they are in git, and check the rule itself on small made-up notebooks.
 """
-import json, sys
+import json, re, sys
 from configparser import ConfigParser
 from pathlib import Path
 
@@ -58,3 +58,23 @@ def test_cleaning_a_file_strips_and_keeps(tmp_path):
     cleaned = json.loads(path.read_text())
     assert cleaned['cells'][0]['outputs'] == [] and len(cleaned['cells'][1]['outputs']) == 1
     assert 'widgets' not in cleaned['metadata']
+
+MACHINE_PATH = re.compile(r"(?<![\w.])/(?:work|tmp|root|home|Users|var/folders|kaggle/working|content)/[^\s'\"<>)]*")
+
+def machine_paths(nb: dict) -> list[str]:
+    "Absolute paths of a machine in a notebook's committed outputs, as 'cell N: path'."
+    found = []
+    for i, cell in enumerate(nb['cells']):
+        for out in cell.get('outputs', []):
+            texts = [out.get('text', '')] + [out.get('data', {}).get(k, '') for k in ('text/plain', 'text/markdown', 'text/html')]
+            found += [f'cell {i}: {m}' for t in texts for m in MACHINE_PATH.findall(''.join(t))]
+    return found
+
+def test_machine_path_rule_reads_outputs():
+    nb = {'cells': [_code('print(x)', [{'output_type': 'stream', 'name': 'stdout', 'text': 'model: /tmp/tmpab12/run/model.keras\n'}]),
+                    _code('y', [{'output_type': 'execute_result', 'metadata': {}, 'data': {'text/plain': "'../shared/data/ham10000'"}}])]}
+    assert machine_paths(nb) == ['cell 0: /tmp/tmpab12/run/model.keras']
+
+def test_no_machine_path_in_committed_outputs():
+    found = {nb.name: machine_paths(json.loads(nb.read_text(encoding='utf-8'))) for nb in NOTEBOOKS}
+    assert not {n: f for n, f in found.items() if f}, found
