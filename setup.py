@@ -36,7 +36,7 @@ setuptools.setup(
     url = cfg['git_url'],
     packages = setuptools.find_packages(include=[cfg['lib_name'], cfg['lib_name']+'.*']),
     include_package_data = True,
-    package_data = {cfg['lib_name']: ['assets/*']},
+    package_data = {cfg['lib_name']: ['assets/*', 'assets/samples/*']},
     install_requires = requirements,
     extras_require={ 'dev': dev_requirements, 'app': app_requirements },
     python_requires  = '>=' + cfg['min_python'],

@@ -16,9 +16,9 @@ from .files import atomic_write, write_json
 # %% auto #0
 __all__ = ['POSITIVE_INT', 'COUNT', 'POSITIVE', 'SHARE', 'FRACTION', 'PROBABILITY', 'PORT', 'TRAIN_OPTIONS', 'APP_HELP',
            'USER_ERRORS', 'Parser', 'cmd_split', 'train_config', 'cmd_train', 'print_headline', 'cmd_evaluate',
-           'cmd_calibrate', 'print_rows', 'read_images_csv', 'cmd_predict', 'demo_images', 'cmd_run', 'cmd_ship',
-           'add_ship_arguments', 'add_export_arguments', 'cmd_export', 'add_bench_arguments', 'cmd_bench', 'cmd_app',
-           'add_app_arguments', 'build_parser', 'main', 'refusal']
+           'cmd_calibrate', 'print_rows', 'read_images_csv', 'cmd_predict', 'demo_images', 'run_on_samples', 'cmd_run',
+           'cmd_ship', 'add_ship_arguments', 'add_export_arguments', 'cmd_export', 'add_bench_arguments', 'cmd_bench',
+           'cmd_app', 'add_app_arguments', 'build_parser', 'main', 'refusal']
 
 # %% ../nbs/20_cli.ipynb #e8ffa93f
 def _number(kind:type, low:float|None=None, high:float|None=None, low_open:bool=False, high_open:bool=False, what:str=''):
@@ -217,6 +217,26 @@ def demo_images(table:pd.DataFrame, # a split table with `split`, `label` and `p
     picks = [rows.sample(min(k, len(rows)), random_state=seed) for k, rows in zip((n - n // 2, n // 2), (test[test.label == 0], test[test.label == 1]))]
     return list(pd.concat(picks).path)
 
+def run_on_samples(out:Path)->Path:
+    "The main job without HAM10000: the shipped model on the example pictures that ship with the package, said plainly how few they are."
+    from skin_nbdev.bundle import default_predict_model
+    from skin_nbdev.data import sample_pictures
+    from skin_nbdev.evaluate import evaluate_csv
+    from skin_nbdev.predictor import Predictor, predict_paths
+    samples = sample_pictures()
+    print(f"No HAM10000 found, so the shipped model is evaluated on the {len(samples)} example pictures that ship with the package "
+          f"(CC0 dermoscopy of ISIC 2017's test part): far too few to measure it, as the wide intervals say. For the real "
+          f"evaluation, get HAM10000 (README, 'Get the data') and run `skin-nbdev run` again.")
+    listed = out/'samples.csv'
+    atomic_write(listed, lambda tmp: samples.assign(image=samples.path)[['image', 'label', 'dx']].to_csv(tmp, index=False))
+    print_headline(evaluate_csv(default_predict_model(), listed, out/'evaluation_samples', n_boot=1000))
+    print(f"report: {out/'evaluation_samples'/'report.md'}\n\nA prediction on four of the example pictures:")
+    picks = demo_images(samples.assign(split='test'))
+    truth = samples.assign(image_id=[Path(p).stem for p in samples.path])   # each picture's diagnosis, for the truth column
+    print_rows(predict_paths(picks, Predictor(), metadata=truth))
+    print(DISCLAIMER)
+    return out
+
 def cmd_run(args:argparse.Namespace)->Path:
     "The main job: evaluate the shipped model (or train one with `--train` first) on the test split, then predict four test images."
     from skin_nbdev.bundle import DEFAULT_MODEL_PATH, model_split
@@ -230,7 +250,10 @@ def cmd_run(args:argparse.Namespace)->Path:
         table = load_split(out/'split.csv', args.data)
     else:
         model_path = DEFAULT_MODEL_PATH
-        table = model_split(model_path, args.data)
+        try: table = model_split(model_path, args.data)
+        except DataError:
+            if args.data: raise                    # a folder was named: say what is wrong with it
+            return run_on_samples(out)
     print(f"evaluating {model_path} on the test split ...")
     print_headline(evaluate_model(model_path, out/'evaluation', data=args.data, write_card=args.train, task=args.task))
     print(f"report: {out/'evaluation'/'report.md'}\n\nA prediction on four test images with this model:")

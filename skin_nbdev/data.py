@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_data.ipynb #2ab0dfc0
 from __future__ import annotations
-import hashlib, os, shutil, tempfile, urllib.request
+import hashlib, importlib.resources, os, shutil, tempfile, urllib.request
 from pathlib import Path
 from typing import Collection, Sequence
 
@@ -21,13 +21,13 @@ from .files import atomic_write
 # %% auto #0
 __all__ = ['DX_NAMES', 'DX_CLASSES', 'MALIGNANT_DX', 'BINARY_CLASSES', 'TASKS', 'DISCLAIMER', 'KAGGLE_HAM', 'METADATA_FILE',
            'FULL_RUN_ENV', 'KAGGLE_DATASET', 'REQUIRED_COLUMNS', 'IMAGE_SUFFIXES', 'HASH_SIZE', 'THUMB_SIZE', 'SPLITS',
-           'SPLIT_COLUMNS', 'BALANCING', 'EXTERNAL_PARTS', 'class_names', 'label_column', 'encode_labels',
-           'make_tiny_ham', 'DataError', 'data_candidates', 'find_data', 'find_isic2017', 'ham_metadata', 'full_run',
-           'skipped', 'download_ham10000', 'image_folders', 'index_images', 'load_metadata', 'add_labels',
-           'image_fingerprint', 'hamming', 'fingerprint_images', 'duplicate_pairs', 'duplicate_groups',
+           'SPLIT_COLUMNS', 'BALANCING', 'EXTERNAL_PARTS', 'SAMPLES_DIR', 'class_names', 'label_column',
+           'encode_labels', 'make_tiny_ham', 'DataError', 'data_candidates', 'find_data', 'find_isic2017',
+           'ham_metadata', 'full_run', 'skipped', 'download_ham10000', 'image_folders', 'index_images', 'load_metadata',
+           'add_labels', 'image_fingerprint', 'hamming', 'fingerprint_images', 'duplicate_pairs', 'duplicate_groups',
            'duplicate_report', 'lesion_split', 'check_split', 'make_split', 'save_split', 'load_split', 'split_summary',
            'undersample', 'class_weights', 'balance_training', 'seed_leaky_split', 'count_leaks', 'parse_label',
-           'read_label_csv', 'isic2017_external', 'extra_training_rows']
+           'read_label_csv', 'isic2017_external', 'sample_pictures', 'extra_training_rows']
 
 # %% ../nbs/02_data.ipynb #23692908
 DX_NAMES: dict[str, str] = {
@@ -434,6 +434,13 @@ def isic2017_external(csv:str|Path|None=None,   # ISIC 2017's labels.csv; None: 
     table = read_label_csv(csv)
     if 'split' not in table: raise DataError(f"{csv}: no split column, so its never-trained parts are unknown")
     return table[table.split.isin(parts)].reset_index(drop=True)
+
+# %% ../nbs/02_data.ipynb #383106a9
+SAMPLES_DIR = Path(str(importlib.resources.files('skin_nbdev')))/'assets'/'samples'   # wherever pip installed the package
+
+def sample_pictures()->pd.DataFrame:   # image, label (1 = melanoma), dx, source, path
+    "The example pictures that ship with the package (CC0 dermoscopy of ISIC 2017's test part), with absolute paths."
+    return read_label_csv(SAMPLES_DIR/'samples.csv')
 
 # %% ../nbs/02_data.ipynb #bfbd2c96
 def extra_training_rows(csvs:Sequence[str|Path],   # labelled CSVs in the `evaluate --csv` format
