@@ -4,7 +4,7 @@
 
 # %% ../nbs/19_app.ipynb #21d68f26
 from __future__ import annotations
-import base64, html, os
+import base64, html, io, os
 from pathlib import Path
 from typing import Mapping
 
@@ -14,18 +14,21 @@ import cv2
 import ipywidgets as widgets
 from fastcore.basics import patch
 
-from .data import BINARY_CLASSES, DISCLAIMER, DX_NAMES, DataError, find_data, ham_metadata
+from .data import BINARY_CLASSES, DISCLAIMER, DX_NAMES, DataError, find_data, ham_metadata, sample_pictures
 from .preprocess import ImageReadError, decode_image_bytes
 from .bundle import ModelFileError
 from .decision import card_decision
 from .explain import gradcam, overlay
 from .metadata import has_metadata
 from .predictor import (MAX_BYTES, NO_VERDICT, PREDICTION_COLUMNS, Predictor, rows_to_csv, running_stats, truth_lookup)
+from .evaluate import plot_confusion
+from .card import card_external, plot_card_roc
 
 # %% auto #0
 __all__ = ['VERDICT_COLOURS', 'TIER_COLOURS', 'APP_MODEL_ENV', 'APP_CULL_AFTER', 'other_clinics_html', 'model_html',
            'disclaimer_html', 'prob_bar_html', 'row_html', 'thumbnail', 'stats_html', 'download_link', 'rows_to_html',
-           'upload_files', 'PredictorApp', 'app_notebook', 'require_voila', 'voila_argv', 'served_app']
+           'figure_png', 'about_html', 'about_figures', 'upload_files', 'PredictorApp', 'app_notebook', 'require_voila',
+           'voila_argv', 'served_app']
 
 # %% ../nbs/19_app.ipynb #1265fe92
 def _fmt(value, digits:int=3)->str: return 'n/a' if value is None else f'{value:.{digits}f}'
@@ -149,6 +152,31 @@ def rows_to_html(rows:pd.DataFrame,            # prediction rows
             f'<h2>{html.escape(title)}</h2>{disclaimer_html()}{model_html(card)}{stats_html(stats)}{"".join(cards)}'
             f'<p>{download_link(rows)}</p></body></html>')
 
+# %% ../nbs/19_app.ipynb #9df7755c
+def figure_png(fig)->bytes:
+    "A matplotlib figure as PNG bytes, for a `widgets.Image`."
+    buffer = io.BytesIO(); fig.savefig(buffer, format='png', dpi=fig.dpi, bbox_inches='tight')
+    return buffer.getvalue()
+
+def about_html(card:dict)->str:
+    "What the model is, what it learned from and what it must not be used for, from its card, as HTML."
+    def source_line(s:dict)->str:
+        counted = f": {s['n_images']:,} training images ({s.get('n_malignant', '?')} malignant)" if 'n_images' in s else f": {s.get('split', '')}"
+        return f"<li>{html.escape(str(s.get('file') or s.get('name')) + counted)}</li>"
+    sources = ''.join(source_line(s) for s in card.get('training_sources') or [])
+    table = card_external(card).to_html(classes='sn-about-table', border=0) if card.get('test_metrics') else '<p>Not evaluated yet.</p>'
+    limits = ''.join(f'<li>{html.escape(item)}</li>' for item in card.get('limitations') or [])
+    return (f"<div class='sn-about'><h3>The model</h3>{model_html(card)}"
+            + (f"<h3>What it learned from</h3><ul>{sources}</ul>" if sources else '')
+            + f"<h3>What it scores</h3>{table}<h3>What it must not be used for</h3><ul>{limits}</ul></div>")
+
+def about_figures(card:dict)->list[bytes]:
+    "PNGs of the card's ROC curves and of its confusion matrices at the threshold (none for a card that holds no curve)."
+    sets = {'HAM10000 test': card.get('test_metrics') or {}, **(card.get('external_metrics') or {})}
+    if not any(m.get('roc_curve') for m in sets.values()): return []
+    matrices = [plot_confusion(m['confusion_matrix'], BINARY_CLASSES, title=name) for name, m in sets.items() if m.get('confusion_matrix')]
+    return [figure_png(plot_card_roc(card)), *(figure_png(f) for f in matrices)]
+
 # %% ../nbs/19_app.ipynb #3285ca69
 def upload_files(value)->list[tuple[str, bytes]]:
     "The (name, bytes) pairs of a `widgets.FileUpload` value (ipywidgets 8, or 7's dict)."
@@ -171,6 +199,9 @@ class PredictorApp:
         self.load_button = widgets.Button(description='Load model', icon='folder-open')
         self.upload = widgets.FileUpload(accept='image/*', multiple=True, description='Upload images')
         self.clear_button = widgets.Button(description='Clear results', icon='trash')
+        self.example_button = widgets.Button(description='Try the example pictures', icon='images',
+                                             tooltip='8 CC0 dermoscopy pictures of ISIC 2017 that ship with the package')
+        self.about = widgets.VBox()   # the About tab, filled from the card when a model is loaded
         self.cam_toggle = widgets.Checkbox(value=False, description='Show Grad-CAM (where the model looked; loads the .keras network the first time)', indent=False)
         self.cams = {}   # file -> JPEG of its Grad-CAM overlay, made when first shown
         self.age_box = widgets.Text(placeholder='years', description='Age', layout=widgets.Layout(width='170px'))
@@ -186,6 +217,7 @@ class PredictorApp:
         self.score.add_class('sn-score'); self.download.add_class('sn-download')
         self.load_button.on_click(lambda _: self.load_model(self.model_box.value))
         self.clear_button.on_click(lambda _: self.clear())
+        self.example_button.on_click(lambda _: self.try_examples())
         self.upload.observe(self._on_upload, names='value')
         self.cam_toggle.observe(lambda _: self._render(), names='value')
         limit = widgets.HTML(f'<i>Up to {max_files} images at a time (JPEG, PNG, BMP, TIFF, WebP; at most '
@@ -194,11 +226,11 @@ class PredictorApp:
                              + (f' (HAM10000 ids like <code>ISIC_0024306.jpg</code> are looked up: {len(self.lookup):,} known).</i>'
                                 if self.lookup else '.</i>'))
         heading = [widgets.HTML(f'<h2>{html.escape(title)}</h2>')] if title else []
-        self.widget = widgets.VBox([*heading, widgets.HTML(disclaimer_html()),
-                                    self.model_info, widgets.HBox([self.model_box, self.load_button]),
-                                    widgets.HBox([self.upload, self.clear_button, self.cam_toggle]), limit, self.patient_box,
-                                    self.progress, self.message,
-                                    self.score, self.download, self.results])
+        predict = widgets.VBox([self.model_info, widgets.HBox([self.model_box, self.load_button]),
+                                widgets.HBox([self.upload, self.example_button, self.clear_button]), self.cam_toggle, limit,
+                                self.patient_box, self.progress, self.message, self.score, self.download, self.results])
+        self.tabs = widgets.Tab(children=[predict, self.about], titles=('Predict', 'About the model'))
+        self.widget = widgets.VBox([*heading, widgets.HTML(disclaimer_html()), self.tabs])
         if predictor is not None: self._show_model()
         else: self.load_model(model_path)
         self._refresh()
@@ -210,6 +242,7 @@ def _show_model(self:PredictorApp):
     p = self.predictor
     self.model_info.value = model_html(p.card, p.model_path) if p else '<b>No model loaded</b>: type a model path and press Load model.'
     if p: self.model_box.value = str(p.model_path)
+    self.about.children = (widgets.HTML(about_html(p.card)), *(widgets.Image(value=png, format='png') for png in about_figures(p.card))) if p else ()
     self.upload.disabled = p is None
     adjuster = p.adjuster if p else None
     self.patient_box.layout.display = '' if adjuster else 'none'   # a model without an adjuster has no use for the form
@@ -313,6 +346,14 @@ def _on_upload(self:PredictorApp, change:dict):
     self.upload.disabled = True
     try: self.handle_files(files)
     finally: self.upload.value, self.upload.disabled = (), False
+
+@patch
+def try_examples(self:PredictorApp, n:int=8)->pd.DataFrame:
+    "Predict `n` of the example pictures that ship with the package (half melanoma), their truth known from their diagnosis."
+    samples = sample_pictures()
+    picked = pd.concat([samples[samples.label == k].head(n - n // 2 if k else n // 2) for k in (0, 1)])
+    self.lookup.update(truth_lookup(picked.assign(image_id=[Path(p).stem for p in picked.path])))
+    return self.handle_files([(Path(p).name, Path(p).read_bytes()) for p in picked.path])
 
 # %% ../nbs/19_app.ipynb #fd8439c4
 APP_MODEL_ENV = 'SKIN_NBDEV_MODEL'  # the model the served page loads (`served_app` reads it)

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 import pandas as pd
 from sklearn.metrics import ConfusionMatrixDisplay
 
@@ -15,8 +16,9 @@ from .data import DISCLAIMER, DX_NAMES
 from .bundle import DEFAULT_MODEL_PATH, metadata_path, read_card, short_sha
 
 # %% auto #0
-__all__ = ['METRIC_NAMES', 'card_overview', 'card_metrics', 'card_external', 'results_markdown', 'card_subgroups',
-           'plot_subgroups', 'card_limits_markdown', 'card_per_class', 'plot_card_confusion', 'adjuster_summary']
+__all__ = ['METRIC_NAMES', 'card_overview', 'card_metrics', 'card_external', 'results_markdown', 'plot_card_roc',
+           'card_subgroups', 'plot_subgroups', 'card_limits_markdown', 'card_per_class', 'plot_card_confusion',
+           'adjuster_summary']
 
 # %% ../nbs/17_card.ipynb #1357c89b
 def _fmt(value, digits:int=3)->str:
@@ -84,6 +86,23 @@ def results_markdown(card:dict,             # an evaluated binary card with exte
             f"{ham['prevalence']:.1%} malignant) | {name} ({ext['n']:,} images, {ext['prevalence']:.1%} melanoma, never trained on) |\n"
             "|---|---|---|\n")
     return head + ''.join(f"| {METRIC_NAMES[k]} | {cell(ham, k)} | {cell(ext, k)} |\n" for k in ('auc', 'sensitivity', 'specificity'))
+
+# %% ../nbs/17_card.ipynb #ad9af5b2
+def plot_card_roc(card:dict)->Figure:
+    "The ROC curves a card holds (HAM10000 test and each external set), with the card's operating point on each."
+    sets = {'HAM10000 test': card.get('test_metrics') or {}, **(card.get('external_metrics') or {})}
+    sets = {name: m for name, m in sets.items() if m.get('roc_curve')}
+    if not sets: raise ValueError(f"{card.get('model_file')}: its card holds no ROC curve (evaluate it with this version)")
+    fig = Figure(figsize=(4.6, 4.2), dpi=72); ax = fig.subplots()
+    for name, m in sets.items():
+        line, = ax.plot(m['roc_curve']['fpr'], m['roc_curve']['tpr'], label=f"{name} (n={m['n']:,}): AUC {m['auc']:.3f}")
+        ax.plot(1 - m['specificity'], m['sensitivity'], 'o', color=line.get_color())
+    ax.plot([0, 1], [0, 1], ':', color='grey', lw=1)
+    ax.set(xlabel='1 - specificity', ylabel='sensitivity', title=f"ROC, model {short_sha(card)} (dots: its threshold {card['threshold']:.3f})")
+    ax.title.set_fontsize(9); ax.legend(fontsize=7, loc='lower right')
+    fig.text(0.5, 0.005, DISCLAIMER.split(':')[0] + '.', ha='center', fontsize=7)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return fig
 
 # %% ../nbs/17_card.ipynb #6d288a3c
 def card_subgroups(card:dict,        # an evaluated card

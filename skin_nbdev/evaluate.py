@@ -17,7 +17,7 @@ from .data import BINARY_CLASSES, DISCLAIMER, DX_CLASSES, DX_NAMES, DataError, c
 from .files import atomic_write, to_jsonable, write_text
 from .preprocess import check_images
 from .bundle import check_task, checked_card, find_source, model_split, update_card
-from .metrics import (SEED_REPORTED, SUBGROUPS, binary_metrics, bootstrap_values, calibration_bins, calibration_scores,
+from .metrics import (SEED_REPORTED, roc_points, SUBGROUPS, binary_metrics, bootstrap_values, calibration_bins, calibration_scores,
                                 expected_calibration_error, metrics_with_ci, multiclass_metrics, percentile_intervals, subgroup_metrics)
 from .decision import (apply_class_bias, apply_temperature, card_decision, fit_class_bias, fit_temperature,
                                  malignant_probability, risk_tiers, threshold_for_sensitivity, tier_table, youden_threshold)
@@ -268,7 +268,7 @@ def evaluate_scores(val:pd.DataFrame,              # validation rows: labels, pr
     if len(by_source) > 1: tiers['low'] = min(threshold_for_sensitivity(yv[sources == s], pv[sources == s], low_sensitivity) for s in by_source)
     tiers.update(low=min(tiers['low'], threshold), high=max(tiers['high'], threshold))   # low <= threshold <= high
     out = metrics_with_ci(yt, pt, test[group_col] if group_col else None, threshold, n_boot, seed)
-    out.update(calibration_scores(yt, pt, n_bins))
+    out.update(calibration_scores(yt, pt, n_bins), roc_curve=roc_points(yt, pt))
     out.update({f'{k}_uncalibrated': v for k, v in calibration_scores(yt, test[prob_col].to_numpy(float), n_bins).items()})
     out.update(temperature=T, target_sensitivity=target_sensitivity,
                threshold_uncalibrated=float(apply_temperature(np.array([threshold]), 1 / T, False)[0]),
@@ -340,7 +340,8 @@ def card_entries(binary:dict,             # the benign-vs-malignant evaluation (
                 )->dict:                  # what goes into the model's card
     "What a model's card keeps of its evaluation: the choices the predictor applies, and the test figures with intervals."
     headline = {k: binary[k] for k in ('n', 'prevalence', 'auc', 'auc_ci', 'sensitivity', 'sensitivity_ci', 'specificity',
-                                        'specificity_ci', 'precision', 'precision_ci', 'balanced_accuracy', 'ece', 'brier') if k in binary}
+                                        'specificity_ci', 'precision', 'precision_ci', 'balanced_accuracy', 'ece', 'brier', 'confusion_matrix', 'roc_curve')
+                if k in binary}
     chosen_on = ' + '.join(binary['validation']['by_source']) if several_sources else 'HAM10000 validation'
     each = f" (each reaching sensitivity {binary['target_sensitivity']:.0%})" if several_sources else ''
     entries = dict(tta=tta, site_calibration=None, threshold_source=f'chosen on {chosen_on}{each}, applied unchanged',
@@ -441,7 +442,7 @@ def evaluate_csv(model_path:str|Path, # a model file whose card holds the chosen
     calibrated, y = good.prob.to_numpy(float), good.label.to_numpy(int)
     groups = good.lesion_id if 'lesion_id' in good else None
     result = metrics_with_ci(y, calibrated, groups, threshold, n_boot) if len(np.unique(y)) == 2 else binary_metrics(y, calibrated, threshold)
-    result.update(calibration_scores(y, calibrated), temperature=temperature, csv=str(csv), model=str(model_path), model_sha256=card['sha256'],
+    result.update(calibration_scores(y, calibrated), roc_curve=roc_points(y, calibrated) if len(np.unique(y)) == 2 else None, temperature=temperature, csv=str(csv), model=str(model_path), model_sha256=card['sha256'],
                   threshold_source=card.get('threshold_source', 'chosen on HAM10000 validation, applied unchanged'),
                   errors=bad[['image', 'error']].to_dict('records'))
     threshold_name = 'threshold (site)' if card.get('site_calibration') else 'threshold (HAM val)'

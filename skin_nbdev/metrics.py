@@ -10,13 +10,13 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 from scipy.special import expit
-from sklearn.metrics import average_precision_score, brier_score_loss, confusion_matrix, log_loss, roc_auc_score
+from sklearn.metrics import roc_curve, average_precision_score, brier_score_loss, confusion_matrix, log_loss, roc_auc_score
 
 from .data import DX_CLASSES
 
 # %% auto #0
 __all__ = ['CI_METRICS', 'AGE_BANDS', 'SUBGROUPS', 'SEED_REPORTED', 'HAM_PREVALENCE', 'synthetic_scores', 'binary_metrics',
-           'multiclass_metrics', 'calibration_bins', 'expected_calibration_error', 'calibration_scores',
+           'multiclass_metrics', 'calibration_bins', 'expected_calibration_error', 'calibration_scores', 'roc_points',
            'bootstrap_values', 'percentile_intervals', 'bootstrap_ci', 'metrics_with_ci', 'paired_difference',
            'compare_aucs', 'age_band', 'subgroup_metrics', 'precision_at_prevalence', 'seed_at_prevalence']
 
@@ -130,6 +130,16 @@ def calibration_scores(y_true:Sequence[int], # 1 = malignant
     y, p = np.asarray(y_true).astype(int), np.asarray(prob, float)
     return dict(ece=expected_calibration_error(y, p, n_bins), brier=float(brier_score_loss(y, p, pos_label=1)),
                 nll=float(log_loss(y, np.clip(p, 1e-15, 1 - 1e-15), labels=[0, 1])))
+
+# %% ../nbs/08_metrics.ipynb #5ef348fa
+def roc_points(y_true:Sequence[int],  # 1 = malignant
+               prob:Sequence[float],  # predicted probability of malignant
+               max_points:int=64,     # the most points kept (the first and last always)
+              )->dict:                # fpr and tpr lists, from (0, 0) to (1, 1)
+    "The ROC curve's corners, thinned to at most `max_points`, as plain lists a card can hold."
+    fpr, tpr, _ = roc_curve(np.asarray(y_true).astype(int), np.asarray(prob, float), drop_intermediate=True)
+    keep = np.unique(np.linspace(0, len(fpr) - 1, min(max_points, len(fpr))).round().astype(int))
+    return dict(fpr=np.round(fpr[keep], 4).tolist(), tpr=np.round(tpr[keep], 4).tolist())
 
 # %% ../nbs/08_metrics.ipynb #e01ea540
 def bootstrap_values(y:np.ndarray, p:np.ndarray, groups:Sequence|None, fn:Callable,

@@ -84,7 +84,8 @@ def ship_keras(run_dir:str|Path,         # a trained run (its `model.keras`, car
     return dest
 
 # %% ../nbs/16_ship.ipynb #a426b4ca
-EXTERNAL_KEYS = ('n', 'prevalence', 'auc', 'auc_ci', 'sensitivity', 'sensitivity_ci', 'specificity', 'specificity_ci', 'ece')
+EXTERNAL_KEYS = ('n', 'prevalence', 'auc', 'auc_ci', 'sensitivity', 'sensitivity_ci', 'specificity', 'specificity_ci', 'ece',
+                 'confusion_matrix', 'roc_curve')
 
 def external_figures(model_path:str|Path,        # the shipped model file (its card has the threshold)
                      csv:str|Path|None=None,     # a labelled CSV with `split`; None: ISIC 2017's labels.csv, found beside the data
