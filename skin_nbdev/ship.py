@@ -4,18 +4,21 @@
 
 # %% ../nbs/16_ship.ipynb #efbc6b7b
 from __future__ import annotations
-import copy, datetime, shutil, tempfile, time
+import copy, datetime, shutil, tempfile, time, warnings
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import pandas as pd
+from sklearn.metrics import balanced_accuracy_score
 
-from .data import DataError, find_data, isic2017_external, load_split, make_split
+from .data import DX_CLASSES, DataError, find_data, isic2017_external, load_split, make_split
 from .files import atomic_write
 from .bundle import (ASSETS, MODEL_LIMITS, PRETRAINED_FILES, card_path, checked_card, metadata_path, model_split,
                                short_sha, update_card, write_json)
-from .decision import fit_tta_band, tta_change_table
-from .inference import predict_table, table_outputs
+from .metrics import bootstrap_values, metrics_with_ci, percentile_intervals
+from .decision import class_probabilities, fit_tta_band, tta_change_table
+from .inference import load_model, predict_table, table_outputs
 from .evaluate import evaluate_csv, evaluate_model
 from .explain import fit_ood, fit_ood_threshold
 from .metadata import MetadataEncoder, fit_adjuster
@@ -23,7 +26,7 @@ from .export import export_tflite
 
 # %% auto #0
 __all__ = ['SHIPPED_DATA', 'EXTERNAL_SET', 'EXTERNAL_KEYS', 'SHIPPED_CHAPTERS', 'portable_card', 'machine_paths', 'ship_keras',
-           'external_figures', 'ship']
+           'external_figures', 'seven_class_external', 'ship']
 
 # %% ../nbs/16_ship.ipynb #4d8d53a0
 def _portable_name(text:str, root:Path|None)->str:
@@ -101,6 +104,27 @@ def external_figures(model_path:str|Path,        # the shipped model file (its c
     return {**{k: result[k] for k in EXTERNAL_KEYS}, 'threshold': result['threshold'], 'resampled': 'images (no lesion ids)',
             'positives': 'melanoma only', 'never_trained_on': True, 'parts': sorted(set(rows.split)), 'model_sha256': result['model_sha256']}
 
+def seven_class_external(model_path:str|Path,    # a 7-class model file with its card (its class shifts are applied)
+                         csv:str|Path|None=None, # a labelled CSV with `split` and `dx`; None: ISIC 2017's labels.csv
+                         n_boot:int=1000,
+                        )->dict:                 # what the card's `external_metrics_7class` keeps
+    "A 7-class model on the never-trained parts of an external set: the recall of each diagnosis it names, their mean, and the melanoma AUC."
+    rows = isic2017_external(csv)
+    model = load_model(model_path)
+    outputs = table_outputs(model, rows, tta=False).outputs                      # one pass, as `top_dx` is made
+    predicted = class_probabilities(outputs, model.card).argmax(1)
+    named = rows.dx.isin(DX_CLASSES).to_numpy()
+    y, guess = rows.dx[named].map(DX_CLASSES.index).to_numpy(), predicted[named]
+    with warnings.catch_warnings():   # the model names classes the set has no picture of: expected, not news
+        warnings.filterwarnings('ignore', message='y_pred contains classes not in y_true')
+        low, high = percentile_intervals(bootstrap_values(y, guess, None, balanced_accuracy_score, n_boot, 0), 0.05)[0]
+        mean_recall = float(balanced_accuracy_score(y, guess))
+    melanoma = metrics_with_ci(rows.label, model.probability(outputs), None, model.card['threshold'], n_boot, names=('auc',))
+    return dict(n=len(rows), n_named=int(named.sum()), recall={DX_CLASSES[k]: float((guess[y == k] == k).mean()) for k in np.unique(y)},
+                support={DX_CLASSES[k]: int((y == k).sum()) for k in np.unique(y)}, balanced_accuracy=mean_recall,
+                balanced_accuracy_ci=[low, high], melanoma_auc=melanoma['auc'], melanoma_auc_ci=melanoma['auc_ci'],
+                resampled='images (no lesion ids)', never_trained_on=True, parts=sorted(set(rows.split)), model_sha256=model.card['sha256'])
+
 # %% ../nbs/16_ship.ipynb #dbe04bc0
 def _ship_binary(run_dir:Path, out_dir:Path, data, external, n_boot:int, say:Callable)->dict:
     "The binary bundle: network, evaluation, external figures, OOD, adjuster, int8 copy with its OOD threshold and TTA band."
@@ -129,13 +153,15 @@ def _ship_binary(run_dir:Path, out_dir:Path, data, external, n_boot:int, say:Cal
     say(f'selective TTA band {band:g} log-odds (flips on {chosen.share_flipped:.1%} of validation images)')
     return dict(keras=dest, int8=int8, test=test, external=ext, tta_band=band)
 
-def _ship_multiclass(run_dir:Path, out_dir:Path, data, n_boot:int, say:Callable)->dict:
+def _ship_multiclass(run_dir:Path, out_dir:Path, data, external, n_boot:int, say:Callable)->dict:
     "The 7-class bundle: the int8 copy only, evaluated as the file itself (its Keras network stays in the run folder)."
     keras_copy = ship_keras(run_dir, run_dir/'shipped'/PRETRAINED_FILES['multiclass'].replace('_int8.tflite', '.keras'), data)
     evaluate_model(keras_copy, run_dir/'shipped'/'evaluation_keras', data=data, n_boot=n_boot, tta=False)
     int8 = export_tflite(keras_copy, out_dir, formats=('int8',), calibration_images=model_split(keras_copy, data), features=False)['int8']
     result = evaluate_model(int8, run_dir/'shipped'/'evaluation_int8', data=data, n_boot=n_boot, tta=False)
     update_card(int8, {'test_metrics_source': f'{int8.name} itself (evaluate_model on the int8 file)'})
+    ext = seven_class_external(int8, external, n_boot) if external is not False else None
+    if ext: update_card(int8, {'external_metrics_7class': {EXTERNAL_SET: ext}}); say(f"{EXTERNAL_SET}: mean recall of {list(ext['recall'])} {ext['balanced_accuracy']:.3f}")
     say(f"int8 copy {short_sha(checked_card(int8))}: 7-class balanced accuracy {result['balanced_accuracy']:.3f} {result['balanced_accuracy_ci']}")
     return dict(int8=int8, test=result)
 
@@ -157,7 +183,7 @@ def ship(run_dir:str|Path,                  # a finished training run
         except DataError: external = False; say(f'no external set found: the card will have no external figures')
     clocked = lambda line: say(f'[{(time.time() - start) / 60:4.1f} min] {line}')
     result = (_ship_binary(run_dir, out_dir, data, external, n_boot, clocked) if card['task'] == 'binary'
-              else _ship_multiclass(run_dir, out_dir, data, n_boot, clocked))
+              else _ship_multiclass(run_dir, out_dir, data, external, n_boot, clocked))
     return dict(result, minutes=(time.time() - start) / 60)
 
 # %% ../nbs/16_ship.ipynb #a75b9c73
