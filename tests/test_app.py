@@ -96,6 +96,26 @@ def test_csv_link_has_bom_columns_and_rows(served):
     assert table.verdict.tolist() == [page_verdicts[f] for f in table.file]
     assert (table.error != '').sum() == len(BROKEN)
 
+def test_about_tab_draws_the_card(served):
+    from skin_nbdev.bundle import checked_card
+    page, card = served['page'], checked_card(served['model'])
+    page.get_by_text('About the model', exact=True).click()
+    page.locator('.sn-about').wait_for(state='visible', timeout=30_000)
+    text = ' '.join(page.locator('.sn-about').inner_text().split())
+    assert f"{card['test_metrics']['auc']:.3f}" in text and f"{next(iter(card['external_metrics'].values()))['auc']:.3f}" in text
+    assert page.locator('img:visible').count() == 1 + len(card['external_metrics']) + 1   # the ROC curves, a confusion matrix per set
+    page.get_by_text('Predict', exact=True).click()
+    page.locator('.widget-upload').wait_for(state='visible', timeout=30_000)
+
+def test_example_pictures_button_adds_eight_known_rows(served):
+    page = served['page']
+    before = page.locator('.sn-result').count()
+    page.get_by_role('button', name='Try the example pictures').click()
+    page.wait_for_function(f"() => document.querySelectorAll('.sn-result').length >= {before + 8}", timeout=120_000)
+    newest = result_rows(page)[:8]
+    assert all(r['error'] == '' and r['verdict'] in ('benign', 'malignant', 'no verdict') for r in newest), newest
+    assert sum('truth: malignant' in r['text'] for r in newest) == 4 and sum('truth: benign' in r['text'] for r in newest) == 4
+
 def test_abandoned_page_kernel_is_culled(served):
     server = served['server']
     before = server.kernels()
