@@ -16,7 +16,7 @@ from fastcore.basics import patch
 
 from .data import BINARY_CLASSES, DISCLAIMER, DX_NAMES, DataError, find_data, ham_metadata, sample_pictures
 from .preprocess import ImageReadError, decode_image_bytes
-from .bundle import ModelFileError
+from .bundle import ASSETS, ModelFileError
 from .decision import card_decision
 from .explain import gradcam, overlay
 from .metadata import has_metadata
@@ -194,15 +194,17 @@ class PredictorApp:
         self.predictor, self.max_files, self.lookup = predictor, max_files, truth_lookup(metadata)
         self.rows, self.images = pd.DataFrame(columns=list(PREDICTION_COLUMNS)), {}
         self.model_info = widgets.HTML()
-        self.model_box = widgets.Text(placeholder='path/to/model.keras', description='Model file',
+        self.model_box = widgets.Text(placeholder='path/to/model.keras (empty: the shipped model)', description='Model file',
                                       layout=widgets.Layout(width='60%'))
         self.load_button = widgets.Button(description='Load model', icon='folder-open')
         self.upload = widgets.FileUpload(accept='image/*', multiple=True, description='Upload images')
         self.clear_button = widgets.Button(description='Clear results', icon='trash')
         self.example_button = widgets.Button(description='Try the example pictures', icon='images',
-                                             tooltip='8 CC0 dermoscopy pictures of ISIC 2017 that ship with the package')
+                                             tooltip='8 CC0 dermoscopy pictures of ISIC 2017 that ship with the package',
+                                             layout=widgets.Layout(width='auto'))
         self.about = widgets.VBox()   # the About tab, filled from the card when a model is loaded
-        self.cam_toggle = widgets.Checkbox(value=False, description='Show Grad-CAM (where the model looked; loads the .keras network the first time)', indent=False)
+        self.cam_toggle = widgets.Checkbox(value=False, description='Show Grad-CAM (where the model looked; loads the .keras network the first time)', indent=False,
+                                           layout=widgets.Layout(width='auto'))
         self.cams = {}   # file -> JPEG of its Grad-CAM overlay, made when first shown
         self.age_box = widgets.Text(placeholder='years', description='Age', layout=widgets.Layout(width='170px'))
         self.sex_box = widgets.Dropdown(options=[('not given', '')], description='Sex', layout=widgets.Layout(width='200px'))
@@ -241,7 +243,7 @@ def _show_model(self:PredictorApp):
     "Show the current model's description, or how to load one."
     p = self.predictor
     self.model_info.value = model_html(p.card, p.model_path) if p else '<b>No model loaded</b>: type a model path and press Load model.'
-    if p: self.model_box.value = str(p.model_path)
+    if p: self.model_box.value = '' if p.model_path.parent == ASSETS else str(p.model_path)   # the shipped model: no server path shown
     self.about.children = (widgets.HTML(about_html(p.card)), *(widgets.Image(value=png, format='png') for png in about_figures(p.card))) if p else ()
     self.upload.disabled = p is None
     adjuster = p.adjuster if p else None

@@ -50,3 +50,26 @@ def test_pages_read_clean_in_chromium(pages):
             if 'not a medical device' not in text: problems.append(f'{html.name}: no disclaimer')
         page.close()
     assert not problems, '\n'.join(problems)
+
+def anchor_problems(pages: Path) -> list[str]:
+    "Every link of every page to a page of the book, and to a heading on it, that leads nowhere."
+    texts = {p.name: p.read_text(encoding='utf-8') for p in pages.glob('*.html')}
+    ids = {name: set(re.findall(r'\bid="([^"]+)"', text)) for name, text in texts.items()}
+    problems = []
+    for name, text in texts.items():
+        for href in re.findall(r'<a [^>]*href="([^"]+)"', text):
+            if href.startswith(('http:', 'https:', 'mailto:', 'data:')): continue
+            target, _, anchor = href.partition('#')
+            target = target or name
+            if not target.endswith('.html'): continue                       # a picture or a file of the repository
+            if target not in ids: problems.append(f'{name}: {href} (no such page)')
+            elif anchor and anchor not in ids[target]: problems.append(f'{name}: {href} (no such heading)')
+    return problems
+
+def test_anchor_rule_finds_broken_links(tmp_path):
+    (tmp_path/'a.html').write_text('<h2 id="kept">x</h2><a href="#kept">ok</a> <a href="#lost">no</a> <a href="b.html#x">no page</a>')
+    assert anchor_problems(tmp_path) == ['a.html: #lost (no such heading)', 'a.html: b.html#x (no such page)']
+
+def test_every_link_and_anchor_resolves(pages):
+    problems = anchor_problems(pages)
+    assert not problems, '\n'.join(problems)

@@ -2,9 +2,9 @@
 
     python tools/app_screenshot.py            # from the repository root; needs pip install -e ".[dev]" and apt-get install chromium
 
-Starts `skin-nbdev app` (the shipped model), opens it in headless Chromium, uploads four synthetic lesion
-pictures, a truncated JPEG and a text file, and saves a screenshot of the page. Only synthetic pictures:
-HAM10000's are CC BY-NC and must never be committed. The server, its kernel and the browser are stopped
+Starts `skin-nbdev app` (the shipped model), opens it in headless Chromium, presses "Try the example
+pictures" (eight CC0 dermoscopy pictures of ISIC 2017 that ship with the package), uploads a truncated
+JPEG and a text file, and saves a screenshot of the page. Never a HAM10000 picture: CC BY-NC. The server, its kernel and the browser are stopped
 at the end, whatever happens.
 """
 import argparse, sys, tempfile
@@ -15,9 +15,9 @@ sys.path.insert(0, str(REPO/'tests'))
 from app_server import chromium, missing_tools, open_app, serve_app, upload   # noqa: E402
 
 def write_uploads(folder: Path) -> list[Path]:
-    "Four synthetic pictures (named with their truth), a truncated JPEG and a text file."
-    from skin_nbdev.predictor import synthetic_uploads
-    files = synthetic_uploads(4) + [('phone_photo_malignant.jpg', synthetic_uploads(1, seed=9)[0][1][:900]), ('notes.txt', b'dx: nv\n')]
+    "A truncated JPEG (one of the example pictures, cut) and a text file: what the page says of files it cannot read."
+    from skin_nbdev.data import sample_pictures
+    files = [('phone_photo_malignant.jpg', Path(sample_pictures().path[0]).read_bytes()[:900]), ('notes.txt', b'dx: nv\n')]
     for name, data in files: (folder/name).write_bytes(data)
     return [folder/name for name, _ in files]
 
@@ -29,6 +29,8 @@ def main():
     if (why := missing_tools()): sys.exit(f'app_screenshot: cannot run: {why}')
     with tempfile.TemporaryDirectory() as tmp, serve_app(cwd=tmp) as server, chromium() as browser:
         page, render_s = open_app(browser, server, viewport={'width': args.width, 'height': 900})
+        page.get_by_role('button', name='Try the example pictures').click()
+        page.wait_for_function("() => document.querySelectorAll('.sn-result').length >= 8", timeout=120_000)
         upload_s = upload(page, write_uploads(Path(tmp)))
         height = page.evaluate('() => Math.max(...[...document.querySelectorAll("*")].map(e => e.scrollHeight))')
         page.set_viewport_size({'width': args.width, 'height': min(height + 16, 4000)})   # Voila scrolls inside a box: grow the window

@@ -170,6 +170,20 @@ def sidebar_html(pages: list[tuple[str, str]], current: str) -> str:
     return (f'<nav class="sidebar" aria-label="chapters"><strong>skin_nbdev</strong>'
             f'<p>Research and teaching software, not a medical device.</p>{links}</nav>')
 
+HEADING = re.compile(r'<h([1-6]) id="([^"]+)"([^>]*)>')
+
+def pandoc_id(nbconvert_id: str) -> str:
+    "The id Quarto (Pandoc) gives the same heading: lower case, only letters, digits, '_', '-' and '.', nothing before the first letter."
+    text = re.sub(r'[^\w.-]', '', nbconvert_id.replace(' ', '-').lower())
+    return re.sub(r'^[^a-z]+', '', text)
+
+def pandoc_anchors(body: str) -> str:
+    "Give every heading the id Quarto would give it too, so links written for the site work on the offline pages."
+    def add(m):
+        extra = pandoc_id(html.unescape(m.group(2)))
+        return m.group(0) + (f'<span id="{extra}"></span>' if extra and extra != m.group(2) else '')
+    return HEADING.sub(add, body)
+
 def link_pages(body: str) -> str:
     "Links between notebooks point at their pages."
     return re.sub(r'href="(?:\./)?([\w-]+)\.ipynb(#[^"]*)?"', lambda m: f'href="{m.group(1)}.html{m.group(2) or ""}"', body)
@@ -184,7 +198,7 @@ def write_pages(cache: Path, nbs: Path, out: Path) -> list[Path]:
     html_pages, written = exporter(HTMLExporter), []
     for stem, _ in pages:
         body, _ = html_pages.from_notebook_node(page_notebook(cache/f'{stem}.ipynb'))
-        body = link_pages(body).replace('</head>', NAV_CSS + '</head>', 1)
+        body = pandoc_anchors(link_pages(body)).replace('</head>', NAV_CSS + '</head>', 1)
         body = re.sub(r'(<body[^>]*>)', lambda m: m.group(1) + sidebar_html(pages, stem), body, count=1)
         (out/f'{stem}.html').write_text(body, encoding='utf-8'); written.append(out/f'{stem}.html')
     return written
