@@ -1,8 +1,4 @@
 "End the run with the plain `N passed, N failed` line that CI reads."
-import os
-
-os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
-
 def pytest_unconfigure(config):
     reporter = config.pluginmanager.get_plugin('terminalreporter')
     if reporter is None: return
