@@ -356,15 +356,15 @@ SHIPPED_ROLES: dict[str, str] = {DEFAULT_MODEL_PATH.name: 'the shipped model', F
                                  PRETRAINED_FILES['multiclass']: 'the shipped 7-class model'}
 
 def shipped_shas()->dict[str, str]:
-    "The short sha256 of every model file that ships, by file name: the names a page may give to 'the shipped model'."
-    return {p.name: short_sha(checked_card(p)) for p in sorted(ASSETS.glob('*')) if p.suffix in ('.keras', '.tflite')}
+    "The short sha256 of every model file that ships (as its card records it: no file is hashed), by file name."
+    return {p.name: short_sha(read_card(p)) for p in sorted(ASSETS.glob('*')) if p.suffix in ('.keras', '.tflite')}
 
-def model_label(path:str|Path,    # a model file with its card
+def model_label(model,             # a model file with its card, or a loaded model (its `path` and `sha`)
                 sha:str|None=None, # its short sha256, when known (else read from the checked card)
                )->str:             # 'model <sha> (the shipped model)', or 'model <sha> (run NAME, not the shipped model)'
     "How a printed figure names the model it measured: its short sha256, and whether (and as what) it ships."
-    path = Path(path)
-    sha = sha or short_sha(checked_card(path))
+    path = Path(getattr(model, 'path', model))
+    sha = sha or getattr(model, 'sha', None) or short_sha(checked_card(path))
     shipped = {s: name for name, s in shipped_shas().items()}
     if sha in shipped: return f"model {sha} ({SHIPPED_ROLES.get(shipped[sha], 'a shipped model')})"
     where = f'run {path.parent.name}' if path.name == 'model.keras' else path.name

@@ -21,13 +21,9 @@ from __future__ import annotations
 import argparse, contextlib, io, os, subprocess, sys, tempfile, time
 from collections import defaultdict
 from pathlib import Path
+from skin_nbdev.bundle import model_label
 
 def load_avg()->str: return '/'.join(f'{x:.2f}' for x in os.getloadavg())
-
-def describe(model)->str:
-    "How a printed figure names a model (a `LoadedModel` or a model file): `skin_nbdev.bundle.model_label`."
-    from skin_nbdev.bundle import model_label
-    return model_label(getattr(model, 'path', model), getattr(model, 'sha', None))
 
 def ham_images(n:int)->list[str]:
     "The first `n` HAM10000 images, sorted by image id."
@@ -89,7 +85,7 @@ def in_process(n:int, model:str|None, tta:bool|None, batch_size:int|None, top_dx
                           dx_model='auto' if top_dx else None)
     metadata = ham_metadata(None)
     loaded = time.perf_counter() - start
-    measured = describe(predictor.model) + (f", top_dx by {describe(predictor.dx)}" if predictor.dx is not None else '')
+    measured = model_label(predictor.model) + (f", top_dx by {model_label(predictor.dx)}" if predictor.dx is not None else '')
     print(f"{predictor}\nimport {imported:.1f} s, load {loaded:.2f} s (model, card, OOD detector, HAM metadata); batch {predictor.batch_size}")
     predict_paths(paths[:predictor.batch_size], predictor, metadata=metadata, progress_bar=False)   # warm-up: first calls allocate
     before = load_avg()
@@ -122,7 +118,7 @@ def cli(n:int, model:str|None, tta:bool|None, top_dx:bool=True)->None:
             times[k] = time.perf_counter() - start
         used = next((l for l in done.stdout.splitlines() if l.startswith('Predictor(')), '?')
         print(f"skin-nbdev predict, {k} images: {times[k]:.1f} s end to end (exit {done.returncode}; load average {before} -> {load_avg()})")
-    print(f"  {used}\n  {describe(model or default_predict_model())}, per image after loading: {(n - 10) / (times[n] - times[10]):.1f} images/s "
+    print(f"  {used}\n  {model_label(model or default_predict_model())}, per image after loading: {(n - 10) / (times[n] - times[10]):.1f} images/s "
           f"(({n} - 10) images / ({times[n]:.1f} - {times[10]:.1f}) s)")
 
 if __name__ == '__main__':

@@ -21,11 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-def describe(model)->str:
-    "How a printed figure names a model (a `LoadedModel` or a model file): `skin_nbdev.bundle.model_label`."
-    from skin_nbdev.bundle import model_label
-    return model_label(getattr(model, 'path', model), getattr(model, 'sha', None))
+from skin_nbdev.bundle import model_label
 
 def compare_options(images:pd.DataFrame, groups, models:dict, detectors:dict, n_boot:int, title:str)->tuple[pd.DataFrame, dict|None]:
     """Every format x TTA option on `images` (`path`, `label`): AUC with its interval (resampling `groups`), sensitivity,
@@ -41,7 +37,7 @@ def compare_options(images:pd.DataFrame, groups, models:dict, detectors:dict, n_
         start = time.perf_counter()
         out = table_outputs(model, images, keep_views=True)   # (4, n, k): identity, left-right, up-down, 180 degrees
         views[fmt], features[fmt] = out.views, out.features
-        print(f"{fmt}, {describe(model)}: 4 views of {len(images)} images in {time.perf_counter() - start:.0f} s "
+        print(f"{fmt}, {model_label(model)}: 4 views of {len(images)} images in {time.perf_counter() - start:.0f} s "
               f"(load average {os.getloadavg()[0]:.2f})")
     probs = {f"{fmt}, {'TTA' if tta else 'no TTA'}": models[fmt].probability(v.mean(0) if tta else v[0])
              for fmt, v in views.items() for tta in (True, False)}
@@ -62,7 +58,7 @@ def compare_options(images:pd.DataFrame, groups, models:dict, detectors:dict, n_
                             specificity=m['specificity'], verdicts_changed=int(((p >= threshold) != reference).sum()),
                             max_abs_diff=float(np.abs(p - probs['Keras, TTA']).max()))
     result = pd.DataFrame(rows).T
-    print(f"{title}, threshold {threshold:.4f} (the Keras card's); " + '; '.join(f'{fmt} = {describe(m)}' for fmt, m in models.items()))
+    print(f"{title}, threshold {threshold:.4f} (the Keras card's); " + '; '.join(f'{fmt} = {model_label(m)}' for fmt, m in models.items()))
     with pd.option_context('display.width', 200): print(result.round(4).to_string())
     ood = None
     if all(detectors.get(f) is not None and features[f] is not None for f in models):   # the OOD check, identity view
@@ -96,7 +92,7 @@ def main():
     keras_model, lite = load_model(args.keras), load_model(args.tflite)
     models = {'Keras': keras_model, f"{lite.format.removeprefix('tflite-')} TFLite": lite}
     detectors = {fmt: model_ood(m) for fmt, m in models.items()}
-    print('models: ' + '; '.join(f'{fmt} = {m.path.name}, {describe(m)}' for fmt, m in models.items()))
+    print('models: ' + '; '.join(f'{fmt} = {m.path.name}, {model_label(m)}' for fmt, m in models.items()))
     table = load_split(args.split_csv) if args.split_csv else model_split(args.keras)
     test = table[table.split == 'test'].reset_index(drop=True)
     sets = {'ham_test': ('HAM10000 test', test, test.lesion_id)}
@@ -108,7 +104,7 @@ def main():
     results = {key: compare_options(rows, groups, models, detectors, args.n_boot, title) for key, (title, rows, groups) in sets.items()}
     if args.json:
         write_json(Path(args.json), dict(
-            models={fmt: dict(file=str(m.path), model_sha256=m.sha, named=describe(m)) for fmt, m in models.items()},
+            models={fmt: dict(file=str(m.path), model_sha256=m.sha, named=model_label(m)) for fmt, m in models.items()},
             sets={key: title for key, (title, _, _) in sets.items()}, n_boot=args.n_boot,
             **{key: dict(options=result.T.to_dict(), ood=ood) for key, (result, ood) in results.items()}), indent=2)
 

@@ -21,13 +21,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from skin_nbdev.bundle import model_label
 
 CARD_KEYS = ('auc', 'auc_ci', 'sensitivity', 'sensitivity_ci', 'specificity', 'specificity_ci')   # the run's own-card figures kept per set
-
-def describe(model)->str:
-    "How a printed figure names a model (a `LoadedModel` or a model file): `skin_nbdev.bundle.model_label`."
-    from skin_nbdev.bundle import model_label
-    return model_label(getattr(model, 'path', model), getattr(model, 'sha', None))
 
 def own_output(model_path:Path, rows:pd.DataFrame)->np.ndarray:
     "A binary model's own output (P(malignant) before its card's temperature, one view) for `rows`: what `compare_aucs` ranks."
@@ -75,7 +71,7 @@ def main():
     ref_sha, run_sha = short_sha(ref_card), short_sha(card)
     names = {'reference': f"{'reference (shipped)' if args.reference is None else reference.stem}, model {ref_sha}",
              'run': f'{run.name}, model {run_sha}'}
-    print(f"reference: {describe(reference)}; run: {describe(model)}")
+    print(f"reference: {model_label(reference)}; run: {model_label(model)}")
     operating = pd.DataFrame({
         f"{names['reference']} (card)": dict(threshold=ref_card['threshold'], ham_sensitivity=ref_card['test_metrics']['sensitivity'],
                                              ham_specificity=ref_card['test_metrics']['specificity'],

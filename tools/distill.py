@@ -23,14 +23,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from skin_nbdev.bundle import model_label
 
 MEMBERS = ('runs/basic_isic3', 'runs/domain_half_isic3', 'runs/domain_isic', 'runs/shipped_v1')
 CACHE = 'runs/beyond'   # the `table_outputs` cache the Metadata, Ensembles and 7-class chapters share
-
-def describe(model)->str:
-    "How a printed figure names a model (a `LoadedModel` or a model file): `skin_nbdev.bundle.model_label`."
-    from skin_nbdev.bundle import model_label
-    return model_label(getattr(model, 'path', model), getattr(model, 'sha', None))
 
 def own_output(model_path:Path, rows:pd.DataFrame)->np.ndarray:
     "A binary model's own output (P(malignant) before its card's temperature, one view) for `rows`, cached: what `compare_aucs` ranks."
@@ -67,7 +63,7 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     if not (out/'teacher.csv').exists(): teacher_targets(members, rows, out/'teacher.csv', cache_dir=CACHE)
     t_teacher = time.time() - start
-    print(f"teacher: {len(rows):,} training images, {t_teacher / 60:.1f} min; members: " + '; '.join(describe(m) for m in members))
+    print(f"teacher: {len(rows):,} training images, {t_teacher / 60:.1f} min; members: " + '; '.join(model_label(m) for m in members))
     for name in ('features_train.npy', 'features_val.npy'):   # absent in --like (a fresh machine): training computes them
         if (like/name).exists() and not (out/name).exists(): shutil.copy2(like/name, out/name)
     if not (out/'model.keras').exists():   # a finished student is measured again, not retrained
@@ -105,7 +101,7 @@ def main():
     print(f"AUC, each model's own output (no TTA); sets: {titles}")
     print(pd.DataFrame(table).T.round(4).to_string())
     print(f'paired {student_name} - {plain}:', json.dumps(paired, default=float))
-    print(f"student, {describe(student)}, at the validation-chosen threshold {ham['threshold']:.3f} (4-flip TTA, HAM10000 test): "
+    print(f"student, {model_label(student)}, at the validation-chosen threshold {ham['threshold']:.3f} (4-flip TTA, HAM10000 test): "
           f"sensitivity {ham['sensitivity']:.3f}, specificity {ham['specificity']:.3f}; {(time.time() - start) / 60:.1f} min in all")
 
 if __name__ == '__main__': main()
