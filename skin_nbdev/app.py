@@ -202,7 +202,7 @@ class PredictorApp:
         self.example_button = widgets.Button(description='Try the example pictures', icon='images',
                                              tooltip='8 CC0 dermoscopy pictures of ISIC 2017 that ship with the package',
                                              layout=widgets.Layout(width='auto'))
-        self.about = widgets.VBox()   # the About tab, filled from the card when a model is loaded
+        self.about = widgets.VBox()   # the About tab: the card's text when a model is loaded, its figures when first opened
         self.cam_toggle = widgets.Checkbox(value=False, description='Show Grad-CAM (where the model looked; loads the .keras network the first time)', indent=False,
                                            layout=widgets.Layout(width='auto'))
         self.cams = {}   # file -> JPEG of its Grad-CAM overlay, made when first shown
@@ -232,6 +232,7 @@ class PredictorApp:
                                 widgets.HBox([self.upload, self.example_button, self.clear_button]), self.cam_toggle, limit,
                                 self.patient_box, self.progress, self.message, self.score, self.download, self.results])
         self.tabs = widgets.Tab(children=[predict, self.about], titles=('Predict', 'About the model'))
+        self.tabs.observe(lambda change: self._draw_about() if change['new'] == 1 else None, names='selected_index')
         self.widget = widgets.VBox([*heading, widgets.HTML(disclaimer_html()), self.tabs])
         if predictor is not None: self._show_model()
         else: self.load_model(model_path)
@@ -244,13 +245,21 @@ def _show_model(self:PredictorApp):
     p = self.predictor
     self.model_info.value = model_html(p.card, p.model_path) if p else '<b>No model loaded</b>: type a model path and press Load model.'
     if p: self.model_box.value = '' if p.model_path.parent == ASSETS else str(p.model_path)   # the shipped model: no server path shown
-    self.about.children = (widgets.HTML(about_html(p.card)), *(widgets.Image(value=png, format='png') for png in about_figures(p.card))) if p else ()
+    self.about.children = (widgets.HTML(about_html(p.card)),) if p else ()
+    if self.tabs.selected_index == 1: self._draw_about()
     self.upload.disabled = p is None
     adjuster = p.adjuster if p else None
     self.patient_box.layout.display = '' if adjuster else 'none'   # a model without an adjuster has no use for the form
     if adjuster:
         self.sex_box.options = [('not given', '')] + [(v, v) for v in adjuster.encoder.categories.get('sex', [])]
         self.site_box.options = [('not given', '')] + [(v, v) for v in adjuster.encoder.categories.get('localization', [])]
+
+@patch
+def _draw_about(self:PredictorApp):
+    "Add the card's figures to the About tab, once per model: drawn when the tab is first opened, so a page\n    that is only used to predict never imports matplotlib."
+    if self.predictor is None or len(self.about.children) > 1: return
+    figures = about_figures(self.predictor.card)
+    self.about.children = (*self.about.children, *(widgets.Image(value=png, format='png') for png in figures))
 
 @patch
 def patient_form(self:PredictorApp)->tuple[dict|None, str]:

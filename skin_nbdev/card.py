@@ -7,13 +7,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-from matplotlib.figure import Figure
 import pandas as pd
-from sklearn.metrics import ConfusionMatrixDisplay
 
 from .data import DISCLAIMER, DX_NAMES
 from .bundle import DEFAULT_MODEL_PATH, metadata_path, read_card, short_sha
+from matplotlib.figure import Figure   # in type hints (the docs evaluate them); pyplot is imported where a figure is shown
 
 # %% auto #0
 __all__ = ['METRIC_NAMES', 'card_overview', 'card_metrics', 'card_external', 'results_markdown', 'plot_card_roc',
@@ -112,8 +110,9 @@ def card_subgroups(card:dict,        # an evaluated card
     table = pd.DataFrame(card.get('subgroups') or [], columns=['attribute', 'value', 'n', 'n_malignant', 'prevalence', 'auc', 'sensitivity', 'specificity'])
     return table[table.n >= min_images].reset_index(drop=True)
 
-def plot_subgroups(card:dict, min_images:int=30)->plt.Figure:
+def plot_subgroups(card:dict, min_images:int=30)->Figure:
     "Sensitivity and specificity per subgroup, with the whole test split as reference lines."
+    import matplotlib.pyplot as plt
     table = card_subgroups(card, min_images)
     table = table[table.attribute != 'all']
     overall = (card.get('test_metrics') or {})
@@ -142,8 +141,10 @@ def card_per_class(card:dict)->pd.DataFrame:
     table.insert(0, 'diagnosis', [DX_NAMES.get(dx, dx) for dx in table.index])
     return table
 
-def plot_card_confusion(card:dict, ax=None)->plt.Figure:
+def plot_card_confusion(card:dict, ax=None)->Figure:
     "The 7x7 test confusion matrix stored in a 7-class card, rows the truth, normalized per row (counts in the cells)."
+    from sklearn.metrics import ConfusionMatrixDisplay
+    import matplotlib.pyplot as plt
     seven = card['test_metrics_7class']
     counts = pd.DataFrame(seven['confusion_matrix'], index=seven['class_names'], columns=seven['class_names'])
     shares = counts.div(counts.sum(1).where(lambda s: s > 0), axis=0).fillna(0)

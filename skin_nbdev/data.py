@@ -11,9 +11,6 @@ from typing import Collection, Sequence
 import cv2
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
-from sklearn.utils.class_weight import compute_class_weight
 from tqdm.auto import tqdm
 
 from .files import atomic_write
@@ -270,6 +267,8 @@ def duplicate_groups(meta:pd.DataFrame,  # one row per image, with `lesion_id`
                      pairs:pd.DataFrame, # duplicate pairs from `duplicate_pairs` (row positions)
                     )->np.ndarray:       # a group number per row
     "Group images that share a lesion id or are duplicates of each other."
+    from scipy.sparse.csgraph import connected_components
+    from scipy.sparse import coo_matrix
     n = len(meta)
     lesion_codes = pd.factorize(meta.lesion_id)[0]
     first_of_lesion = pd.Series(np.arange(n)).groupby(lesion_codes).transform('min').to_numpy()
@@ -373,6 +372,7 @@ def undersample(table:pd.DataFrame, label_col:str='label', seed:int=42)->pd.Data
 
 def class_weights(labels:pd.Series|np.ndarray)->dict[int, float]:
     "Per-class weights `n / (n_classes * count)`, for Keras' `class_weight`."
+    from sklearn.utils.class_weight import compute_class_weight
     classes = np.unique(labels)
     return dict(zip(classes.tolist(), compute_class_weight('balanced', classes=classes, y=np.asarray(labels)).tolist()))
 

@@ -9,10 +9,7 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize_scalar
 from scipy.special import expit, log_softmax, logit, softmax
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import balanced_accuracy_score, roc_auc_score, roc_curve
 
 from .data import DX_CLASSES, MALIGNANT_DX
 from .metrics import binary_metrics, calibration_scores, expected_calibration_error
@@ -38,6 +35,7 @@ def threshold_for_sensitivity(y_true:Sequence[int], # 1 = malignant (validation 
                               target:float=0.90,    # sensitivity to reach
                              )->float:              # call malignant when prob >= this
     "The highest threshold whose sensitivity on (`y_true`, `prob`) is at least `target`."
+    from sklearn.metrics import roc_curve
     y, p = np.asarray(y_true).astype(int), np.asarray(prob, float)
     if len(np.unique(y)) != 2: raise ValueError("need both classes to choose a threshold")
     fpr, tpr, thresholds = roc_curve(y, p, drop_intermediate=False)
@@ -48,6 +46,7 @@ def youden_threshold(y_true:Sequence[int], # 1 = malignant (validation labels)
                      prob:Sequence[float], # predicted probability of malignant
                     )->float:              # call malignant when prob >= this
     "The threshold that maximizes sensitivity + specificity - 1."
+    from sklearn.metrics import roc_curve
     y, p = np.asarray(y_true).astype(int), np.asarray(prob, float)
     if len(np.unique(y)) != 2: raise ValueError("need both classes to choose a threshold")
     fpr, tpr, thresholds = roc_curve(y, p, drop_intermediate=False)
@@ -60,6 +59,7 @@ def threshold_for_specificity(y_true:Sequence[int], # 1 = malignant (validation 
                               target:float=0.90,    # specificity to reach
                              )->float:              # call malignant when prob >= this
     "The lowest threshold whose specificity on (`y_true`, `prob`) is at least `target`."
+    from sklearn.metrics import roc_curve
     y, p = np.asarray(y_true).astype(int), np.asarray(prob, float)
     if len(np.unique(y)) != 2: raise ValueError("need both classes to choose a threshold")
     fpr, tpr, thresholds = roc_curve(y, p, drop_intermediate=False)
@@ -120,6 +120,7 @@ def fit_temperature(y_true:Sequence[int],      # labels (0/1, or class index for
                     bounds:tuple[float, float]=(0.05, 20.), # range of T searched
                    )->float:                   # T: divide logits by this
     "The temperature that minimizes the NLL of `logits_or_prob` / T on (validation) labels."
+    from scipy.optimize import minimize_scalar
     y, z = np.asarray(y_true).astype(int), _as_logits(logits_or_prob, from_logits)
     res = minimize_scalar(lambda log_t: _nll(y, z / np.exp(log_t)), bounds=np.log(bounds), method='bounded',
                           options=dict(xatol=1e-5))
@@ -161,6 +162,7 @@ def fit_class_bias(y:np.ndarray,       # class index of each validation row
                    rounds:int=3,       # passes over the classes
                   )->np.ndarray:       # (k,) shifts, mean 0
     "Per-class log-probability shifts that maximize balanced accuracy on (`y`, `probs`), by coordinate ascent."
+    from sklearn.metrics import balanced_accuracy_score
     y, logp = np.asarray(y).astype(int), np.log(np.clip(np.asarray(probs, float), 1e-12, 1))
     score = lambda b: balanced_accuracy_score(y, (logp + b).argmax(1))
     bias = np.zeros(logp.shape[1]); best = score(bias)
@@ -225,6 +227,7 @@ def conformal_threshold(y_true:Sequence[int], # 1 = malignant (the site's labels
 # %% ../nbs/09_decision.ipynb #6346d6f3
 def fit_recalibration(y_true:Sequence[int], prob:Sequence[float])->dict:
     "Platt scaling on the logit of `prob`: slope and intercept, for `recalibrate`."
+    from sklearn.linear_model import LogisticRegression
     p = np.clip(np.asarray(prob, float), 1e-7, 1 - 1e-7)
     fit = LogisticRegression(C=100.0).fit(np.log(p/(1 - p))[:, None], np.asarray(y_true).astype(int))
     return dict(slope=float(fit.coef_[0, 0]), intercept=float(fit.intercept_[0]), method='logistic (Platt) on logit P')
@@ -235,6 +238,7 @@ def site_operating_point(y_true:Sequence[int],  # the site's labels, 1 = maligna
                          recalibrate_scores:bool=True, # fit a logistic recalibration too
                         )->dict:                # threshold, tiers, site_calibration (slope/intercept or None)
     "A site's threshold (conformal, on recalibrated scores), risk tiers around it, and the recalibration."
+    from sklearn.metrics import roc_auc_score
     y, p = np.asarray(y_true).astype(int), np.asarray(prob, float)
     if len(np.unique(y)) < 2: raise ValueError(f"the site's labels are all {'malignant' if y.all() else 'benign'}: both classes are needed")
     site = fit_recalibration(y, p) if recalibrate_scores else None

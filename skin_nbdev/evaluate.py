@@ -10,8 +10,6 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from sklearn.metrics import average_precision_score, balanced_accuracy_score, precision_recall_curve, roc_auc_score, roc_curve
 
 from .data import BINARY_CLASSES, DISCLAIMER, DX_CLASSES, DX_NAMES, DataError, count_leaks, read_label_csv
 from .files import atomic_write, to_jsonable, write_text
@@ -22,6 +20,7 @@ from .metrics import (SEED_REPORTED, roc_points, SUBGROUPS, binary_metrics, boot
 from .decision import (apply_class_bias, apply_temperature, card_decision, fit_class_bias, fit_temperature,
                                  malignant_probability, risk_tiers, threshold_for_sensitivity, tier_table, youden_threshold)
 from .inference import LoadedModel, load_model, table_outputs
+from matplotlib.figure import Figure   # in type hints (the docs evaluate them); pyplot is imported where a figure is shown
 
 # %% auto #0
 __all__ = ['FIG_DPI', 'SAVE_DPI', 'FOOTNOTE', 'REPORT_KEYS', 'MULTICLASS_KEYS', 'SEVEN_CLASS_CARD_KEYS', 'save_figure',
@@ -53,6 +52,7 @@ def plot_roc(y_true:Sequence[int],           # 1 = malignant
              title:str='ROC curve',
             )->Figure:
     "ROC curve with its AUC and the operating points of `points` marked."
+    from sklearn.metrics import roc_auc_score, roc_curve
     y, p = np.asarray(y_true).astype(int), np.asarray(prob, float)
     fpr, tpr, _ = roc_curve(y, p)
     fig = Figure(figsize=(4.5, 4.2), dpi=FIG_DPI); ax = fig.subplots()
@@ -73,6 +73,7 @@ def plot_pr(y_true:Sequence[int],           # 1 = malignant
             title:str='Precision-recall curve',
            )->Figure:
     "Precision-recall curve with average precision, the prevalence baseline and `points` marked."
+    from sklearn.metrics import average_precision_score, precision_recall_curve
     y, p = np.asarray(y_true).astype(int), np.asarray(prob, float)
     precision, recall, _ = precision_recall_curve(y, p)
     fig = Figure(figsize=(4.5, 4.2), dpi=FIG_DPI); ax = fig.subplots()
@@ -255,6 +256,7 @@ def evaluate_scores(val:pd.DataFrame,              # validation rows: labels, pr
                     source_col:str='source',       # validation rows from several sources: each must reach the target
                    )->dict:                        # metrics.json content (REPORT_KEYS and more)
     "Choose temperature, threshold and tiers on `val`, apply them unchanged to `test`, and report."
+    from sklearn.metrics import roc_auc_score
     _check_scores(val, 'val', [prob_col, label_col] + ([group_col] if group_col else []))
     _check_scores(test, 'test', [prob_col, label_col] + ([group_col] if group_col else []))
     yv, yt = val[label_col].to_numpy(int), test[label_col].to_numpy(int)
@@ -303,6 +305,7 @@ def multiclass_report(val:pd.DataFrame, test:pd.DataFrame, val_probs:np.ndarray,
                       class_shifts:bool=True,  # shift each class's log-probability by a constant fitted on val (`fit_class_bias`)
                      )->dict:
     "7-class metrics on test with a lesion-bootstrap interval for balanced accuracy; class shifts and temperature fitted on val."
+    from sklearn.metrics import balanced_accuracy_score
     y_val, y = val.dx_idx.to_numpy(int), test.dx_idx.to_numpy(int)
     bias = fit_class_bias(y_val, val_probs) if class_shifts else np.zeros(val_probs.shape[1])
     val_shifted, test_shifted = apply_class_bias(val_probs, bias), apply_class_bias(test_probs, bias)

@@ -11,8 +11,8 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 import cv2
-import matplotlib.pyplot as plt
 from fastcore.basics import patch
+from matplotlib.figure import Figure   # in type hints (the docs evaluate them); pyplot is imported where a figure is shown
 
 from .runtime import Deferred, keras as _keras, tensorflow as _tensorflow
 from .data import DISCLAIMER
@@ -243,8 +243,9 @@ def agreement_summary(scores:pd.DataFrame, # from `mask_agreement`
 # %% ../nbs/13_explain.ipynb #161abb08
 def plot_cases(model:keras.Model, scores:pd.DataFrame, data:str|Path, # from `mask_agreement`, and its data folder
                n:int=4, clahe:bool=False,
-              )->plt.Figure:
+              )->Figure:
     "The `n` images where Grad-CAM beats a uniform heatmap by most (top row) and by least (bottom row)."
+    import matplotlib.pyplot as plt
     ranked = scores.dropna(subset=['cam_energy']).assign(gain=lambda d: d.cam_energy - d.lesion_area).sort_values('gain', ascending=False)
     picked = pd.concat([ranked.head(n), ranked.tail(n)])
     h, w = (int(s) for s in model.input_shape[1:3])

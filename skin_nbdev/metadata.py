@@ -7,16 +7,11 @@ from __future__ import annotations
 import json, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, Mapping, Sequence
+from typing import ClassVar, Mapping, Protocol, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy.special import expit, logit
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import log_loss, roc_auc_score
-from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import StandardScaler
 from fastcore.basics import patch
 
 from .data import DISCLAIMER, DX_CLASSES, lesion_split
@@ -28,9 +23,9 @@ from .inference import table_outputs
 
 # %% auto #0
 __all__ = ['META_COLUMNS', 'UNKNOWN', 'MAX_AGE', 'C_GRID', 'ADJUSTER_C_GRID', 'SITE_ALIASES', 'ADJUSTER_KEYS', 'MetadataEncoder',
-           'fit_head', 'head_probs', 'select_head', 'synthetic_features', 'synthetic_splits', 'fusion_inputs',
-           'compare_heads', 'split_outputs', 'patient_table', 'has_metadata', 'describe_metadata', 'unseen_values',
-           'adjuster_inputs', 'MetadataAdjuster', 'fit_adjuster', 'load_adjuster']
+           'Classifier', 'fit_head', 'head_probs', 'select_head', 'synthetic_features', 'synthetic_splits',
+           'fusion_inputs', 'compare_heads', 'split_outputs', 'patient_table', 'has_metadata', 'describe_metadata',
+           'unseen_values', 'adjuster_inputs', 'MetadataAdjuster', 'fit_adjuster', 'load_adjuster']
 
 # %% ../nbs/14_metadata.ipynb #856b0c2c
 META_COLUMNS: tuple[str, ...] = ('age', 'sex', 'localization')
@@ -114,14 +109,21 @@ def load(cls:MetadataEncoder, path:str|Path)->MetadataEncoder:
 # %% ../nbs/14_metadata.ipynb #f25174bc
 C_GRID: tuple[float, ...] = (0.0003, 0.001, 0.003, 0.01, 0.03)   # 1280+ standardized inputs: strong regularization wins
 
+class Classifier(Protocol):
+    "What a head must do: scikit-learn's `predict_proba` (the pipeline `fit_head` returns does)."
+    def predict_proba(self, x:np.ndarray)->np.ndarray: ...
+
 def fit_head(x:np.ndarray,  # (n, d) inputs: features, or features and encoded metadata
              y:np.ndarray,  # labels: 0/1, or class index
              C:float=0.01,  # inverse regularization strength
-            )->Pipeline:    # `predict_proba` gives (n, k) probabilities
+            )->Classifier:  # a scikit-learn pipeline: `predict_proba` gives (n, k) probabilities
     "Standardize, then a balanced logistic regression (multinomial for more than two classes)."
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.pipeline import make_pipeline
     return make_pipeline(StandardScaler(), LogisticRegression(C=C, class_weight='balanced', max_iter=3000)).fit(x, y)
 
-def head_probs(head:Pipeline, x:np.ndarray)->np.ndarray:
+def head_probs(head:Classifier, x:np.ndarray)->np.ndarray:
     "P(class 1) for a binary head, (n, k) probabilities otherwise."
     probs = head.predict_proba(x)
     return probs[:, 1] if probs.shape[1] == 2 else probs
@@ -134,7 +136,7 @@ def _val_score(y:np.ndarray, probs:np.ndarray)->float:
 def select_head(x_train:np.ndarray, y_train:np.ndarray, # training inputs and labels
                 x_val:np.ndarray, y_val:np.ndarray,     # validation inputs and labels
                 grid:Sequence[float]=C_GRID,            # values of C to try
-               )->tuple[Pipeline, pd.DataFrame]:        # the best head and the validation score of each C
+               )->tuple[Classifier, pd.DataFrame]:      # the best head and the validation score of each C
     "Fit a head for each C on the training rows; keep the one with the best validation AUC (or balanced accuracy)."
     heads = {C: fit_head(x_train, y_train, C) for C in grid}
     scores = pd.DataFrame({'C': list(grid), 'val_score': [_val_score(y_val, head_probs(heads[C], x_val)) for C in grid]})
@@ -288,6 +290,9 @@ def fit_adjuster(prob:np.ndarray,             # the image model's calibrated P(m
                  n_folds:int=5, seed:int=0,
                 )->tuple[MetadataAdjuster, np.ndarray]: # the adjuster, and its out-of-fold probabilities
     "Choose C (by out-of-fold log loss), threshold and tiers on lesion-grouped out-of-fold predictions, then fit on all rows."
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict
+    from sklearn.metrics import log_loss, roc_auc_score
     x, y = adjuster_inputs(prob, table, encoder), table.label.to_numpy(int)
     folds = StratifiedGroupKFold(n_folds, shuffle=True, random_state=seed)
     model = lambda C: LogisticRegression(C=C, max_iter=5000)

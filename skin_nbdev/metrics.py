@@ -10,7 +10,6 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 from scipy.special import expit
-from sklearn.metrics import roc_curve, average_precision_score, brier_score_loss, confusion_matrix, log_loss, roc_auc_score
 
 from .data import DX_CLASSES
 
@@ -69,6 +68,7 @@ def binary_metrics(y_true:Sequence[int],  # 1 = malignant, 0 = benign
                    threshold:float=0.5,   # call malignant when prob >= threshold
                   )->dict:                # JSON-ready metrics; undefined ratios are None
     "Threshold-free (AUC, PR-AUC) and thresholded metrics of a binary classifier."
+    from sklearn.metrics import average_precision_score, confusion_matrix, roc_auc_score
     y, p = np.asarray(y_true).astype(int), np.asarray(prob, float)
     (tn, fp), (fn, tp) = confusion_matrix(y, (p >= threshold).astype(int), labels=[0, 1]).tolist()
     sens, spec = _ratio(tp, tp + fn), _ratio(tn, tn + fp)
@@ -86,6 +86,7 @@ def multiclass_metrics(y_true:Sequence[int],            # class index per image
                        class_names:Sequence[str]=DX_CLASSES, # name of each class index
                       )->dict:                          # JSON-ready metrics
     "Balanced accuracy, accuracy, per-class recall/precision/AUC, confusion matrix and macro one-vs-rest AUC."
+    from sklearn.metrics import confusion_matrix, roc_auc_score
     y, probs = np.asarray(y_true).astype(int), np.asarray(probs, float)
     k = len(class_names)
     if probs.ndim != 2 or probs.shape[1] != k: raise ValueError(f"probs must be (n, {k}), got {probs.shape}")
@@ -127,6 +128,7 @@ def calibration_scores(y_true:Sequence[int], # 1 = malignant
                        n_bins:int=10,        # bins of the ECE
                       )->dict:               # ece, brier, nll
     "ECE, Brier score and negative log-likelihood of binary probabilities."
+    from sklearn.metrics import brier_score_loss, log_loss
     y, p = np.asarray(y_true).astype(int), np.asarray(prob, float)
     return dict(ece=expected_calibration_error(y, p, n_bins), brier=float(brier_score_loss(y, p, pos_label=1)),
                 nll=float(log_loss(y, np.clip(p, 1e-15, 1 - 1e-15), labels=[0, 1])))
@@ -137,6 +139,7 @@ def roc_points(y_true:Sequence[int],  # 1 = malignant
                max_points:int=64,     # the most points kept (the first and last always)
               )->dict:                # fpr and tpr lists, from (0, 0) to (1, 1)
     "The ROC curve's corners, thinned to at most `max_points`, as plain lists a card can hold."
+    from sklearn.metrics import roc_curve
     fpr, tpr, _ = roc_curve(np.asarray(y_true).astype(int), np.asarray(prob, float), drop_intermediate=True)
     keep = np.unique(np.linspace(0, len(fpr) - 1, min(max_points, len(fpr))).round().astype(int))
     return dict(fpr=np.round(fpr[keep], 4).tolist(), tpr=np.round(tpr[keep], 4).tolist())
@@ -208,6 +211,7 @@ def paired_difference(y:np.ndarray,       # binary labels of the test rows
                       n_boot:int=1000, seed:int=0, alpha:float=0.05,
                      )->dict:             # diff, ci: AUC(new) - AUC(base) and its interval
     "AUC of `p_new` minus AUC of `p_base`, with a paired lesion-bootstrap interval (both on the same resamples)."
+    from sklearn.metrics import roc_auc_score
     y, both = np.asarray(y).astype(int), np.stack([p_base, p_new], 1)
     diff = lambda yy, pp: roc_auc_score(yy, pp[:, 1]) - roc_auc_score(yy, pp[:, 0])
     low_high = percentile_intervals(bootstrap_values(y, both, groups, diff, n_boot, seed), alpha)[0]

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 import cv2
-import matplotlib.pyplot as plt
+from matplotlib.figure import Figure   # in type hints (the docs evaluate them); pyplot is imported where a figure is shown
 
 # %% auto #0
 __all__ = ['ASPECT_POLICIES', 'synthetic_lesion', 'show_images', 'ImageReadError', 'image_format', 'image_header_size',
@@ -43,8 +43,9 @@ def show_images(images,                  # a list or batch of HxWx3 arrays/tenso
                 ncols:int=4,             # images per row
                 size:float=2.0,          # inches per image
                 dpi:int=60,              # modest, to keep notebooks light
-               )->plt.Figure:
+               )->Figure:
     "Show RGB images (uint8 or float in 0-255) in a grid."
+    import matplotlib.pyplot as plt
     images = [np.asarray(im) for im in images]
     nrows = -(-len(images)//ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(ncols*size, nrows*size*0.8), dpi=dpi, squeeze=False)

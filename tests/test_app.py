@@ -103,7 +103,8 @@ def test_about_tab_draws_the_card(served):
     page.locator('.sn-about').wait_for(state='visible', timeout=30_000)
     text = ' '.join(page.locator('.sn-about').inner_text().split())
     assert f"{card['test_metrics']['auc']:.3f}" in text and f"{next(iter(card['external_metrics'].values()))['auc']:.3f}" in text
-    assert page.locator('img:visible').count() == 1 + len(card['external_metrics']) + 1   # the ROC curves, a confusion matrix per set
+    figures = 1 + len(card['external_metrics']) + 1   # the ROC curves, a confusion matrix per set: drawn when the tab opens
+    page.wait_for_function(f"() => [...document.querySelectorAll('img')].filter(i => i.offsetParent).length === {figures}", timeout=60_000)
     page.get_by_text('Predict', exact=True).click()
     page.locator('.widget-upload').wait_for(state='visible', timeout=30_000)
 
