@@ -140,15 +140,16 @@ def ham_metadata(data:str|Path|None=None)->pd.DataFrame|None:
 FULL_RUN_ENV = 'SKIN_NBDEV_FULL'
 
 def full_run(data:str|Path|None=None, # HAM10000 folder; found automatically when None
+             isic2017:bool=False,      # the cell needs the ISIC 2017 external set too
             )->bool:                  # True: run the real-data cells
-    "True when `$SKIN_NBDEV_FULL` is 1 and HAM10000 is found."
-    if os.environ.get(FULL_RUN_ENV) != '1': return False
+    "True when `$SKIN_NBDEV_FULL` is 1 and HAM10000 is found (and, with `isic2017`, the ISIC 2017 external set)."
+    if os.environ.get(FULL_RUN_ENV) != '1' or (isic2017 and find_isic2017() is None): return False
     try: return find_data(data) is not None
     except DataError: return False
 
-def skipped(what:str='real-data cells')->str:
+def skipped(what:str='real-data cells', isic2017:bool=False)->str:
     "The line a chapter prints instead of a real-data result when `full_run()` is False."
-    return f"skipped: no full run ({what} need {FULL_RUN_ENV}=1 and HAM10000; see Finding the data)"
+    return f"skipped: no full run ({what} need {FULL_RUN_ENV}=1 and HAM10000{' and ISIC 2017' if isic2017 else ''}; see Finding the data)"
 
 # %% ../nbs/02_data.ipynb #04b8fde8
 KAGGLE_DATASET = 'kmader/skin-cancer-mnist-ham10000'
@@ -306,7 +307,9 @@ def lesion_split(meta:pd.DataFrame, # one row per image, with `group` and `dx`
     return meta.group.map(split_of_group).rename('split')
 
 def check_split(table:pd.DataFrame)->pd.DataFrame:
-    "Raise if any lesion id or duplicate group appears in more than one split; return `table`."
+    "Raise if a split is empty, or if any lesion id or duplicate group appears in more than one split; return `table`."
+    empty = [s for s in SPLITS if not (table.split == s).any()]
+    if empty: raise DataError(f"the split has no {' or '.join(empty)} image ({len(table)} images in all: too few to split 70/15/15)")
     for key in ('lesion_id', 'group'):
         spread = table.groupby(key).split.nunique()
         if (spread > 1).any(): raise DataError(f"{(spread > 1).sum()} {key}(s) appear in two splits, e.g. {spread[spread > 1].index[:3].tolist()}")
