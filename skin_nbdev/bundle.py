@@ -23,8 +23,8 @@ __all__ = ['keras', 'tf', 'MODEL_CARD_VERSION', 'COMPANIONS', 'PRETRAINED_FILES'
            'checked_card', 'update_card', 'pretrained_path', 'default_predict_model', 'keras_config_keys',
            'write_keras_reader', 'keras_reader', 'keras_objects', 'reader_accepts', 'config_problems',
            'portable_config', 'archive_config', 'writer_versions', 'make_portable', 'inference_copy', 'save_model',
-           'check_keras_archive', 'file_keras_version', 'check_keras_version', 'load_keras', 'shipped_shas',
-           'model_label', 'check_task', 'source_entry', 'find_source', 'model_split', 'copy_bundle']
+           'check_keras_archive', 'file_keras_version', 'check_keras_version', 'load_keras', 'damaged_copy',
+           'shipped_shas', 'model_label', 'check_task', 'source_entry', 'find_source', 'model_split', 'copy_bundle']
 
 # %% ../nbs/06_bundle.ipynb #7ac776a2
 MODEL_CARD_VERSION = 1
@@ -350,6 +350,20 @@ def load_keras(path:str|Path, # a `.keras` file written by `save_model`
     try: model = keras.saving.load_model(path, safe_mode=True)
     except Exception as e: raise _load_error(path, card, e) from e
     return model, card
+
+# %% ../nbs/06_bundle.ipynb #bb97d4b9
+def damaged_copy(model_path:str|Path,       # a good model file with its card
+                 dest:str|Path,             # the copy (its folder is created)
+                 content:bytes|None=None,   # the copy's bytes; None: the model's own
+                 card:str|None='matching',  # 'matching': the card with the copy's sha256; 'original': as it was; None: no card
+                )->Path:                    # `dest`
+    "A copy of a model file with other bytes and a chosen card: the bad model files that tests need, made in one place."
+    model_path, dest = Path(model_path), Path(dest); dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_bytes(model_path.read_bytes() if content is None else content)
+    if card is not None:
+        saved = json.loads(card_path(model_path).read_text(encoding='utf-8'))
+        write_json(card_path(dest), {**saved, 'sha256': sha256_file(dest)} if card == 'matching' else saved)
+    return dest
 
 # %% ../nbs/06_bundle.ipynb #dc27d23d
 SHIPPED_ROLES: dict[str, str] = {DEFAULT_MODEL_PATH.name: 'the shipped model', FAST_MODEL_PATH.name: "the shipped model's int8 copy",

@@ -16,7 +16,7 @@ from fastcore.basics import patch
 
 from .data import DISCLAIMER, DX_CLASSES, lesion_split
 from .files import write_text
-from .bundle import metadata_path
+from .bundle import metadata_path, sha256_file
 from .metrics import binary_metrics, metrics_with_ci, multiclass_metrics, synthetic_scores
 from .decision import risk_tiers, threshold_for_sensitivity, youden_threshold
 from .inference import table_outputs
@@ -25,7 +25,7 @@ from .inference import table_outputs
 __all__ = ['META_COLUMNS', 'UNKNOWN', 'MAX_AGE', 'C_GRID', 'ADJUSTER_C_GRID', 'SITE_ALIASES', 'ADJUSTER_KEYS', 'MetadataEncoder',
            'Classifier', 'fit_head', 'head_probs', 'select_head', 'synthetic_features', 'synthetic_splits',
            'fusion_inputs', 'compare_heads', 'split_outputs', 'patient_table', 'has_metadata', 'describe_metadata',
-           'unseen_values', 'adjuster_inputs', 'MetadataAdjuster', 'fit_adjuster', 'load_adjuster']
+           'unseen_values', 'adjuster_inputs', 'MetadataAdjuster', 'fit_adjuster', 'load_adjuster', 'toy_adjuster']
 
 # %% ../nbs/14_metadata.ipynb #856b0c2c
 META_COLUMNS: tuple[str, ...] = ('age', 'sex', 'localization')
@@ -352,4 +352,15 @@ def load_adjuster(model_path:str|Path, # a `.keras` or `.tflite` model file
     if adjuster.model_sha256 not in known:
         warnings.warn(f'{path.name} was fitted for another model than {Path(model_path).name} (sha256 differs): metadata is ignored; refit it with fit_adjuster')
         return None
+    return adjuster
+
+# %% ../nbs/14_metadata.ipynb #51a2dd84
+def toy_adjuster(model_path:str|Path,          # a model file: the adjuster is saved next to it, fitted "for" it
+                 weights:Sequence[float]|None=None, # image log-odds first, then one per encoder feature; None: 1, 1 (age), 0...
+                )->MetadataAdjuster:           # the adjuster, already saved at `metadata_path(model_path)`
+    "A hand-made adjuster for tests and examples: an encoder of two made-up patients, threshold 0.5, tiers 0.2/0.8."
+    encoder = MetadataEncoder().fit(pd.DataFrame(dict(age=[30., 70.], sex=['female', 'male'], localization=['back', 'face'])))
+    coef = list(weights) if weights is not None else [1.0, 1.0] + [0.0] * (len(encoder.feature_names) - 1)
+    adjuster = MetadataAdjuster(encoder, coef, 0.0, 0.5, {'low': 0.2, 'high': 0.8}, sha256_file(model_path))
+    adjuster.save(metadata_path(model_path))
     return adjuster

@@ -5,6 +5,7 @@
 # %% ../nbs/03_preprocess.ipynb #13ad562e
 from __future__ import annotations
 import struct, zlib
+from typing import Sequence
 from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 
@@ -16,7 +17,7 @@ from matplotlib.figure import Figure   # in type hints (the docs evaluate them);
 # %% auto #0
 __all__ = ['ASPECT_POLICIES', 'synthetic_lesion', 'show_images', 'ImageReadError', 'image_format', 'image_header_size',
            'png_header_bytes', 'looks_truncated', 'to_uint8', 'to_rgb', 'centre_crop_to_aspect', 'resize_image',
-           'decode_image_bytes', 'read_image', 'make_test_images', 'apply_clahe', 'check_images']
+           'decode_image_bytes', 'read_image', 'make_test_images', 'synthetic_folder', 'apply_clahe', 'check_images']
 
 # %% ../nbs/03_preprocess.ipynb #8c940d65
 def synthetic_lesion(size:tuple[int,int]=(200, 150), # (width, height) in pixels, like OpenCV
@@ -231,6 +232,22 @@ def make_test_images(folder, # where to write the files (e.g. a `tempfile.Tempor
     paths = {kind: folder/f'{kind}{suffix.get(kind, ".png")}' for kind in files}
     for kind, data in files.items(): paths[kind].write_bytes(data)
     return paths
+
+# %% ../nbs/03_preprocess.ipynb #14f955b9
+def synthetic_folder(folder:str|Path,                  # created if missing
+                     n:int,                            # how many pictures
+                     seed:int=0,                       # picture i is `synthetic_lesion(seed=seed + i)`
+                     names:str|Sequence[str]='lesion_{i:02d}.jpg', # a pattern of `i`, or the file names; the suffix picks the format
+                     size:tuple[int, int]=(200, 150),  # (width, height)
+                    )->pd.DataFrame:                   # `image` (file name) and `path` of each picture, in order
+    "Write `n` synthetic lesion pictures into `folder`: the picture folders tests and examples need."
+    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    files = [names.format(i=i) for i in range(n)] if isinstance(names, str) else list(names)[:n]
+    for i, name in enumerate(files):
+        try: written = cv2.imwrite(str(folder/name), cv2.cvtColor(synthetic_lesion(size, seed=seed + i), cv2.COLOR_RGB2BGR))
+        except cv2.error: written = False
+        if not written: raise ValueError(f'{folder/name}: OpenCV could not write this file (is its suffix an image format?)')
+    return pd.DataFrame({'image': files, 'path': [str(folder/name) for name in files]})
 
 # %% ../nbs/03_preprocess.ipynb #b8e92dc7
 def apply_clahe(rgb:np.ndarray,         # uint8 RGB image

@@ -115,12 +115,10 @@ class SkipEvalFalse(NotebookClient):
         if cell.cell_type == 'code' and re.search(r'^#\|\s*eval:\s*false', cell.source, re.M | re.I): return cell
         return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
 
-def run_chapter(name:str, working:Path, kernel:str, timeout:int)->str|None:
-    "Execute chapter `name` alone in `working`, in a fresh kernel; None when it ran, else what failed."
-    path = working/f'{name}.ipynb'
-    shutil.copyfile(REPO/'nbs'/f'{name}.ipynb', path)
+def run_chapter(path:Path, kernel:str, timeout:int)->str|None:
+    "Execute the chapter at `path` (alone in its folder) top to bottom in a fresh kernel; None when it ran, else what failed."
     nb = nbformat.read(path, as_version=4)
-    try: SkipEvalFalse(nb, kernel_name=kernel, timeout=timeout, resources={'metadata': {'path': str(working)}}).execute()
+    try: SkipEvalFalse(nb, kernel_name=kernel, timeout=timeout, resources={'metadata': {'path': str(path.parent)}}).execute()
     except CellExecutionError as e: return str(e)[-3000:]
     finally: nbformat.write(nb, path)
     return None
@@ -166,18 +164,19 @@ def main():
         data = kaggle_layout(work/'input'/'skin-cancer-mnist-ham10000', args.from_shared, 5 if args.quick else 10)
         parts = {p.name: len(list(p.glob('*.jpg'))) for p in sorted(data.glob('HAM10000_images_part_*'))}
         print(f'{sum(parts.values())} pictures of {KAGGLE_SIZE[0]}x{KAGGLE_SIZE[1]}: {parts} ({time.perf_counter() - start:.0f} s)')
+        working = work/'working'; working.mkdir()
+        for name in chapters: shutil.copyfile(REPO/'nbs'/f'{name}.ipynb', working/f'{name}.ipynb')   # the checkout as it is now
+        wheel = build_wheel(work/'wheel')
         start = step('a Python with TensorFlow and Keras, without skin_nbdev')
         python = make_python(work/'venv', args.tensorflow, args.keras)
-        wheel = build_wheel(work/'wheel')
-        print(f'{wheel.name} built ({time.perf_counter() - start:.0f} s)')
+        print(f'ready in {time.perf_counter() - start:.0f} s; the first cell will install {wheel.name}')
         os.environ.update(SKIN_NBDEV_SOURCE=str(wheel), SKIN_NBDEV_DATA=str(data), TF_CPP_MIN_LOG_LEVEL='3')
         if args.full: os.environ['SKIN_NBDEV_FULL'] = '1'
         else: os.environ.pop('SKIN_NBDEV_FULL', None)
         kernel = kernel_spec(work/'jupyter', python)
-        working = work/'working'; working.mkdir()
         for name in chapters:
             start = step(f'chapter {name}, top to bottom in a fresh kernel')
-            error = run_chapter(name, working, kernel, args.timeout)
+            error = run_chapter(working/f'{name}.ipynb', kernel, args.timeout)
             print(f"{'FAILED' if error else 'ran'} in {time.perf_counter() - start:.0f} s" + (f':\n{error}' if error else ''))
             if error: failures.append(name)
         where = subprocess.run([str(python), '-c', 'import skin_nbdev; print(skin_nbdev.__file__)'], capture_output=True, text=True).stdout.strip()
