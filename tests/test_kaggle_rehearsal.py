@@ -10,6 +10,7 @@ def test_quick_kaggle_rehearsal_passes():
     print(done.stdout[-4000:])
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-3000:]
     assert 'skin_nbdev installed by the first cell into the environment' in done.stdout   # not the development install
+    assert "the image's own TensorFlow" in done.stdout and 'kept' in done.stdout            # the install did not replace them
     assert '70 pictures of 600x450' in done.stdout   # Kaggle's picture size, in its two folders
     for chapter in ('02_data', '03_preprocess'): assert f'== chapter {chapter}' in done.stdout
     assert done.stdout.count('images predicted') == 3   # the main job, the main job with training, predict

@@ -75,6 +75,13 @@ def kaggle_layout(dest:Path, from_shared:int|None, lesions_per_dx:int)->Path:
     meta.to_csv(dest/'HAM10000_metadata.csv', index=False)
     return dest
 
+def framework_versions(python:Path)->str:
+    "The TensorFlow and Keras versions that `python` imports, in words."
+    done = subprocess.run([str(python), '-c', 'import tensorflow as tf, keras; print(tf.__version__, keras.__version__)'],
+                          capture_output=True, text=True, env={**os.environ, 'TF_CPP_MIN_LOG_LEVEL': '3'})
+    versions = done.stdout.split()
+    return f'TensorFlow {versions[0]}, Keras {versions[1]}' if done.returncode == 0 and len(versions) == 2 else 'no working TensorFlow/Keras'
+
 def make_python(env:Path, tensorflow:str|None, keras:str|None)->Path:
     "A virtual environment that has TensorFlow and Keras but not skin_nbdev; its python."
     subprocess.run([sys.executable, '-m', 'venv', *([] if tensorflow else ['--system-site-packages']), str(env)], check=True)
@@ -86,13 +93,12 @@ def make_python(env:Path, tensorflow:str|None, keras:str|None)->Path:
         pins = [f'tensorflow=={tensorflow}', f'keras=={keras}' if keras else 'keras', 'ipykernel']
         pip = subprocess.run([str(python), '-m', 'pip', 'install', '-q', *pins], capture_output=True, text=True)
         if pip.returncode: sys.exit(f'kaggle_rehearsal: pip could not install {pins}:\n{pip.stderr[-3000:]}')
-    probe = subprocess.run([str(python), '-c', 'import importlib.util as u, tensorflow as tf, keras; '
-                            'print(tf.__version__, keras.__version__, u.find_spec("skin_nbdev") is None)'],
-                           capture_output=True, text=True, env={**os.environ, 'TF_CPP_MIN_LOG_LEVEL': '3'})
-    if probe.returncode: sys.exit(f'kaggle_rehearsal: the environment has no working TensorFlow/Keras:\n{probe.stderr[-2000:]}')
-    tf_version, keras_version, hidden = probe.stdout.split()
+    frameworks = framework_versions(python)
+    if frameworks.startswith('no '): sys.exit(f'kaggle_rehearsal: the environment has {frameworks}')
+    hidden = subprocess.run([str(python), '-c', 'import importlib.util as u; print(u.find_spec("skin_nbdev") is None)'],
+                            capture_output=True, text=True).stdout.strip()
     if hidden != 'True': sys.exit('kaggle_rehearsal: skin_nbdev is importable before the first cell ran: the rehearsal would not install it')
-    print(f'TensorFlow {tf_version}, Keras {keras_version}, Python {python}; skin_nbdev not installed yet')
+    print(f'{frameworks}, Python {python}; skin_nbdev not installed yet')
     return python
 
 def build_wheel(dest:Path)->Path:
@@ -169,6 +175,7 @@ def main():
         wheel = build_wheel(work/'wheel')
         start = step('a Python with TensorFlow and Keras, without skin_nbdev')
         python = make_python(work/'venv', args.tensorflow, args.keras)
+        before = framework_versions(python)
         print(f'ready in {time.perf_counter() - start:.0f} s; the first cell will install {wheel.name}')
         os.environ.update(SKIN_NBDEV_SOURCE=str(wheel), SKIN_NBDEV_DATA=str(data), TF_CPP_MIN_LOG_LEVEL='3')
         if args.full: os.environ['SKIN_NBDEV_FULL'] = '1'
@@ -182,6 +189,8 @@ def main():
         where = subprocess.run([str(python), '-c', 'import skin_nbdev; print(skin_nbdev.__file__)'], capture_output=True, text=True).stdout.strip()
         if not where.startswith(str(work)): failures.append(f'skin_nbdev was not installed by the first cell (imported from {where or "nowhere"})')
         else: print(f'\nskin_nbdev installed by the first cell into the environment: {Path(where).parent}')
+        if (after := framework_versions(python)) != before: failures.append(f'the first cell changed the image\'s {before} to {after}')
+        else: print(f'the image\'s own {after} kept')
         start = step('a first run on the command line')
         failures += first_run(python, data, working, args.quick)
     finally:
