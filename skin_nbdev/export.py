@@ -4,7 +4,7 @@
 
 # %% ../nbs/15_export.ipynb #ab20190d
 from __future__ import annotations
-import contextlib, datetime, importlib.metadata, io, json, os, shutil, platform, re, resource, subprocess, sys, tempfile, time
+import datetime, importlib.metadata, json, os, shutil, platform, re, resource, subprocess, sys, tempfile, time
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -117,8 +117,7 @@ def export_tflite(model_path:str|Path,                 # a `.keras` file with it
     note = 'train rows of the split table' if isinstance(calibration_images, pd.DataFrame) else 'images given by the caller'
     paths = {}
     with tempfile.TemporaryDirectory() as tmp:
-        with contextlib.redirect_stdout(io.StringIO()):   # Keras' "Saved artifact at ..." (its `verbose` argument is newer than 3.4)
-            (with_features(model) if features else model).export(str(Path(tmp)/'saved_model'), format='tf_saved_model')
+        (with_features(model) if features else model).export(str(Path(tmp)/'saved_model'), format='tf_saved_model', verbose=False)
         for fmt in formats:
             with quiet_native_logs(): content = tflite_converter(Path(tmp)/'saved_model', fmt, calib).convert()   # the converter's C++ chatter
             path = atomic_write(tflite_path(model_path, fmt, out_dir), lambda t: Path(t).write_bytes(content))
