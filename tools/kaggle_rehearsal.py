@@ -163,8 +163,10 @@ def main():
     args = parser.parse_args()
     if args.keras and not args.tensorflow: parser.error('--keras needs --tensorflow')
     chapters = args.chapters or (QUICK_CHAPTERS if args.quick else CHAPTERS)
-    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix='kaggle_rehearsal_'))
-    began, failures = time.perf_counter(), []
+    work = Path(args.keep).resolve() if args.keep else Path(tempfile.mkdtemp(prefix='kaggle_rehearsal_'))
+    work.mkdir(parents=True, exist_ok=True)
+    began, failures, home = time.perf_counter(), [], Path.cwd()
+    os.chdir(work)   # as a Kaggle notebook: never inside the repository, whose skin_nbdev/ would be imported from the working folder
     try:
         start = step(f'HAM10000 as Kaggle mounts it, in {work}')
         data = kaggle_layout(work/'input'/'skin-cancer-mnist-ham10000', args.from_shared, 5 if args.quick else 10)
@@ -194,6 +196,7 @@ def main():
         start = step('a first run on the command line')
         failures += first_run(python, data, working, args.quick)
     finally:
+        os.chdir(home)
         if not args.keep: shutil.rmtree(work, ignore_errors=True)
     minutes = (time.perf_counter() - began) / 60
     print(f"\nrehearsal {'FAILED: ' + '; '.join(f.splitlines()[0] for f in failures) if failures else 'passed'} ({minutes:.1f} min)")
