@@ -60,7 +60,8 @@ def kaggle_layout(dest:Path, from_shared:int|None, lesions_per_dx:int)->Path:
     if from_shared:
         source = find_data(REPO.parent/'shared'/'data'/'ham10000')
         meta = pd.read_csv(source/'HAM10000_metadata.csv')
-        meta = meta.groupby('dx', group_keys=False).apply(lambda g: g.sample(min(len(g), max(2, from_shared // 7)), random_state=0))
+        meta = meta.sample(frac=1, random_state=0)
+        meta = meta[meta.groupby('dx').cumcount() < max(2, from_shared // 7)]   # up to N/7 of each diagnosis
         read = lambda image_id: cv2.imread(str(source/'images'/f'{image_id}.jpg'))
     else:
         drawn = make_tiny_ham(dest/'drawn', lesions_per_dx=lesions_per_dx, size=KAGGLE_SIZE)
