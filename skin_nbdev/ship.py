@@ -8,7 +8,6 @@ import copy, datetime, shutil, tempfile, time, warnings
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
 import pandas as pd
 from sklearn.metrics import balanced_accuracy_score
 
@@ -16,7 +15,7 @@ from .data import DX_CLASSES, DataError, find_data, isic2017_external, load_spli
 from .files import atomic_write
 from .bundle import (ASSETS, MODEL_LIMITS, PRETRAINED_FILES, card_path, checked_card, metadata_path, model_split,
                                short_sha, update_card, write_json)
-from .metrics import bootstrap_values, metrics_with_ci, percentile_intervals
+from .metrics import bootstrap_values, metrics_with_ci, multiclass_metrics, percentile_intervals
 from .decision import class_probabilities, fit_tta_band, tta_change_table
 from .inference import load_model, predict_table, table_outputs
 from .evaluate import evaluate_csv, evaluate_model
@@ -112,16 +111,17 @@ def seven_class_external(model_path:str|Path,    # a 7-class model file with its
     rows = isic2017_external(csv)
     model = load_model(model_path)
     outputs = table_outputs(model, rows, tta=False).outputs                      # one pass, as `top_dx` is made
-    predicted = class_probabilities(outputs, model.card).argmax(1)
+    probs = class_probabilities(outputs, model.card)
     named = rows.dx.isin(DX_CLASSES).to_numpy()
-    y, guess = rows.dx[named].map(DX_CLASSES.index).to_numpy(), predicted[named]
+    y, guess = rows.dx[named].map(DX_CLASSES.index).to_numpy(), probs[named].argmax(1)
+    measured = multiclass_metrics(y, probs[named])
+    present = {name: c for name, c in measured['per_class'].items() if c['support']}   # the diagnoses the set's labels name
     with warnings.catch_warnings():   # the model names classes the set has no picture of: expected, not news
         warnings.filterwarnings('ignore', message='y_pred contains classes not in y_true')
         low, high = percentile_intervals(bootstrap_values(y, guess, None, balanced_accuracy_score, n_boot, 0), 0.05)[0]
-        mean_recall = float(balanced_accuracy_score(y, guess))
     melanoma = metrics_with_ci(rows.label, model.probability(outputs), None, model.card['threshold'], n_boot, names=('auc',))
-    return dict(n=len(rows), n_named=int(named.sum()), recall={DX_CLASSES[k]: float((guess[y == k] == k).mean()) for k in np.unique(y)},
-                support={DX_CLASSES[k]: int((y == k).sum()) for k in np.unique(y)}, balanced_accuracy=mean_recall,
+    return dict(n=len(rows), n_named=int(named.sum()), recall={name: c['recall'] for name, c in present.items()},
+                support={name: c['support'] for name, c in present.items()}, balanced_accuracy=measured['balanced_accuracy'],
                 balanced_accuracy_ci=[low, high], melanoma_auc=melanoma['auc'], melanoma_auc_ci=melanoma['auc_ci'],
                 resampled='images (no lesion ids)', never_trained_on=True, parts=sorted(set(rows.split)), model_sha256=model.card['sha256'])
 

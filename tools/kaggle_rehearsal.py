@@ -54,7 +54,6 @@ def step(message:str)->float:
 
 def kaggle_layout(dest:Path, from_shared:int|None, lesions_per_dx:int)->Path:
     "HAM10000 as Kaggle mounts it, under `dest`: the metadata CSV and two folders of 600x450 JPEGs."
-    sys.path.insert(0, str(REPO))
     from skin_nbdev.data import find_data, make_tiny_ham
     dest.mkdir(parents=True)
     if from_shared:
@@ -83,8 +82,8 @@ def framework_versions(python:Path)->str:
     versions = done.stdout.split()
     return f'TensorFlow {versions[0]}, Keras {versions[1]}' if done.returncode == 0 and len(versions) == 2 else 'no working TensorFlow/Keras'
 
-def make_python(env:Path, tensorflow:str|None, keras:str|None)->Path:
-    "A virtual environment that has TensorFlow and Keras but not skin_nbdev; its python."
+def make_python(env:Path, tensorflow:str|None, keras:str|None)->tuple[Path, str]:
+    "A virtual environment that has TensorFlow and Keras but not skin_nbdev: its python, and its TensorFlow/Keras in words."
     subprocess.run([sys.executable, '-m', 'venv', *([] if tensorflow else ['--system-site-packages']), str(env)], check=True)
     python = env/'bin'/'python'
     site = Path(subprocess.run([str(python), '-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'],
@@ -100,7 +99,7 @@ def make_python(env:Path, tensorflow:str|None, keras:str|None)->Path:
                             capture_output=True, text=True).stdout.strip()
     if hidden != 'True': sys.exit('kaggle_rehearsal: skin_nbdev is importable before the first cell ran: the rehearsal would not install it')
     print(f'{frameworks}, Python {python}; skin_nbdev not installed yet')
-    return python
+    return python, frameworks
 
 def build_wheel(dest:Path)->Path:
     "A wheel of this checkout (what `$SKIN_NBDEV_SOURCE` points the first cell at)."
@@ -177,8 +176,7 @@ def main():
         for name in chapters: shutil.copyfile(REPO/'nbs'/f'{name}.ipynb', working/f'{name}.ipynb')   # the checkout as it is now
         wheel = build_wheel(work/'wheel')
         start = step('a Python with TensorFlow and Keras, without skin_nbdev')
-        python = make_python(work/'venv', args.tensorflow, args.keras)
-        before = framework_versions(python)
+        python, before = make_python(work/'venv', args.tensorflow, args.keras)
         print(f'ready in {time.perf_counter() - start:.0f} s; the first cell will install {wheel.name}')
         os.environ.update(SKIN_NBDEV_SOURCE=str(wheel), SKIN_NBDEV_DATA=str(data), TF_CPP_MIN_LOG_LEVEL='3')
         if args.full: os.environ['SKIN_NBDEV_FULL'] = '1'
