@@ -40,7 +40,8 @@ def _with_ci(metrics:dict, key:str)->str:
     return f'{_fmt(metrics.get(key))}{interval}'
 
 def other_clinics_html(card:dict)->str:
-    "One sentence on what happens on other clinics' images (with the card's external figures) and the way to recalibrate."
+    """One sentence on what happens on other clinics' images (with the card's external figures) and
+    the way to recalibrate."""
     site = card.get('site_calibration')
     if site: return (f"<b>Calibrated for one site</b>: threshold chosen on {html.escape(Path(str(site['csv'])).name)} "
                      f"({site['n_images']} images, {site['prevalence']:.0%} malignant); on other cameras it may not hold.")
@@ -159,7 +160,8 @@ def figure_png(fig)->bytes:
     return buffer.getvalue()
 
 def about_html(card:dict)->str:
-    "What the model is, what it learned from and what it must not be used for, from its card, as HTML."
+    """What the model is, what it learned from and what it must not be used for, from its card, as
+    HTML."""
     def source_line(s:dict)->str:
         counted = f": {s['n_images']:,} training images ({s.get('n_malignant', '?')} malignant)" if 'n_images' in s else f": {s.get('split', '')}"
         return f"<li>{html.escape(str(s.get('file') or s.get('name')) + counted)}</li>"
@@ -171,7 +173,8 @@ def about_html(card:dict)->str:
             + f"<h3>What it scores</h3>{table}<h3>What it must not be used for</h3><ul>{limits}</ul></div>")
 
 def about_figures(card:dict)->list[bytes]:
-    "PNGs of the card's ROC curves and of its confusion matrices at the threshold (none for a card that holds no curve)."
+    """PNGs of the card's ROC curves and of its confusion matrices at the threshold (none for a card
+    that holds no curve)."""
     sets = {'HAM10000 test': card.get('test_metrics') or {}, **(card.get('external_metrics') or {})}
     if not any(m.get('roc_curve') for m in sets.values()): return []
     matrices = [plot_confusion(m['confusion_matrix'], BINARY_CLASSES, title=name) for name, m in sets.items() if m.get('confusion_matrix')]
@@ -263,7 +266,8 @@ def _draw_about(self:PredictorApp):
 
 @patch
 def patient_form(self:PredictorApp)->tuple[dict|None, str]:
-    "The form's age, sex and body site (None when empty or unused), and a message about an age that is not one."
+    """The form's age, sex and body site (None when empty or unused), and a message about an age
+    that is not one."""
     if self.predictor is None or self.predictor.adjuster is None: return None, ''
     text, note = self.age_box.value.strip(), ''
     age = pd.to_numeric(text, errors='coerce') if text else np.nan
@@ -288,7 +292,8 @@ def load_model(self:PredictorApp, model_path:str|Path, # a `.keras` file with it
 @patch
 def handle_files(self:PredictorApp, files:list[tuple[str, bytes]], # uploaded (name, bytes) pairs
                 )->pd.DataFrame:                                    # the new rows
-    "Predict uploaded files (with the patient form's metadata, if filled in) and add them to the session's results."
+    """Predict uploaded files (with the patient form's metadata, if filled in) and add them to the
+    session's results."""
     if self.predictor is None:
         self.message.value = '<span style="color:#cf222e">Load a model first.</span>'; return pd.DataFrame(columns=list(PREDICTION_COLUMNS))
     used = list(files)[:self.max_files]
@@ -307,7 +312,8 @@ def handle_files(self:PredictorApp, files:list[tuple[str, bytes]], # uploaded (n
 
 @patch
 def cam_jpeg(self:PredictorApp, name:str, data:bytes)->bytes|None:
-    "The Grad-CAM overlay of an uploaded picture as a JPEG (cached), or None when it cannot be made."
+    """The Grad-CAM overlay of an uploaded picture as a JPEG (cached), or None when it cannot be
+    made."""
     if name not in self.cams:
         h, w = self.predictor.input_size
         model = self.predictor.keras_model()   # a TFLite predictor: the .keras it came from, when it is next to it
@@ -360,7 +366,8 @@ def _on_upload(self:PredictorApp, change:dict):
 
 @patch
 def try_examples(self:PredictorApp, n:int=8)->pd.DataFrame:
-    "Predict `n` of the example pictures that ship with the package (half melanoma), their truth known from their diagnosis."
+    """Predict `n` of the example pictures that ship with the package (half melanoma), their truth
+    known from their diagnosis."""
     samples = sample_pictures()
     picked = pd.concat([samples[samples.label == k].head(n - n // 2 if k else n // 2) for k in (0, 1)])
     self.lookup.update(truth_lookup(picked.assign(image_id=[Path(p).stem for p in picked.path])))
@@ -387,7 +394,8 @@ def voila_argv(notebook:Path,                # the notebook to serve
                cull_after:int=APP_CULL_AFTER,# seconds idle before a kernel is shut down (0: never)
                preheat:bool=False,           # keep one kernel ready, the app already run: pages render in 2 s, not 20
               )->list[str]:                  # Voila's command-line arguments
-    "Voila's arguments for the app: one port, and idle kernels culled whether their page is open or not."
+    """Voila's arguments for the app: one port, and idle kernels culled whether their page is open
+    or not."""
     cull = 'MappingKernelManager'
     return [str(notebook), f'--port={port}', '--Voila.port_retries=0', f'--Voila.open_browser={open_browser}',
             f'--{cull}.cull_idle_timeout={cull_after}', f'--{cull}.cull_interval={max(1, min(60, cull_after // 3))}',
@@ -398,6 +406,7 @@ def voila_argv(notebook:Path,                # the notebook to serve
 def served_app(model_path:str|Path|None=None, # a model file; None: `$SKIN_NBDEV_MODEL`, else the shipped int8 copy
                data:str|Path|None=None,       # HAM10000 folder for the truth of ISIC ids; None: searched as the command line does
               )->PredictorApp:
-    "The app as `skin-nbdev app` serves it: the model passed in, and HAM metadata for the truth of ISIC ids when found."
+    """The app as `skin-nbdev app` serves it: the model passed in, and HAM metadata for the truth of
+    ISIC ids when found."""
     model_path = model_path or os.environ.get(APP_MODEL_ENV) or None
     return PredictorApp(model_path=model_path, metadata=ham_metadata(data), title=None)

@@ -22,7 +22,8 @@ __all__ = ['tf', 'keras', 'AUGMENTATIONS', 'ShadesOfGray', 'RandomMultiplicative
 # %% ../nbs/04_augment.ipynb #53255a6c
 @keras.saving.register_keras_serializable(package='skin_nbdev')
 class ShadesOfGray(keras.layers.Layer):
-    "Colour constancy: divide each channel by the light's colour, estimated as the Minkowski p-mean of the picture."
+    """Colour constancy: divide each channel by the light's colour, estimated as the Minkowski
+    p-mean of the picture."""
     def __init__(self, p:float=6.0,                              # 1: gray world; large: white patch
                  value_range:tuple[float,float]=(0, 255), **kwargs):
         super().__init__(**kwargs)
@@ -42,7 +43,8 @@ class ShadesOfGray(keras.layers.Layer):
 # %% ../nbs/04_augment.ipynb #c4583e32
 @keras.saving.register_keras_serializable(package='skin_nbdev')
 class RandomMultiplicativeBrightness(keras.layers.Layer):
-    "Multiply each image by a random factor in `factor` (like ImageDataGenerator's brightness_range), then clip."
+    """Multiply each image by a random factor in `factor` (like ImageDataGenerator's
+    brightness_range), then clip."""
     def __init__(self, factor:tuple[float,float]=(0.8, 1.2), # range of the random brightness factor
                  value_range:tuple[float,float]=(0, 255),    # the range to clip the result to
                  seed:int|None=None, **kwargs):
@@ -84,7 +86,8 @@ class RandomGamma(keras.layers.Layer):
 
 @keras.saving.register_keras_serializable(package='skin_nbdev')
 class RandomVignette(keras.layers.Layer):
-    "Darken the corners: multiply by `1 - s·r²` (r = 1 at the corners), s random in `strength`, for a share `rate` of images."
+    """Darken the corners: multiply by `1 - s·r²` (r = 1 at the corners), s random in `strength`,
+    for a share `rate` of images."""
     def __init__(self, strength:tuple[float,float]=(0.2, 0.8), # darkening at the corners
                  rate:float=0.5,                              # share of images that get a vignette
                  seed:int|None=None, **kwargs):
@@ -116,7 +119,8 @@ def augmentation_layers(seed:int|None=None,    # makes the random draws reproduc
                         recipe:str='domain',   # 'basic' (the seed's) or 'domain' (for other clinics' pictures)
                         strength:float=1.0,    # 'domain' only: scales every range except rotation (0.5 = half as strong)
                        )->keras.Sequential:
-    "Training-time augmentation for float RGB images in 0-255: the seed's `'basic'` recipe, or the stronger `'domain'` one."
+    """Training-time augmentation for float RGB images in 0-255: the seed's `'basic'` recipe, or the
+    stronger `'domain'` one."""
     if recipe not in AUGMENTATIONS: raise ValueError(f"augmentation {recipe!r}: use one of {AUGMENTATIONS}")
     if recipe == 'basic':
         return keras.Sequential([

@@ -37,7 +37,8 @@ def card_path(model_path:str|Path)->Path:
     return Path(model_path).with_suffix('.json')
 
 def ood_path(model_path:str|Path)->Path:
-    "Where a model's out-of-distribution statistics live: next to it, `model.keras` -> `model.ood.npz`."
+    """Where a model's out-of-distribution statistics live: next to it, `model.keras` ->
+    `model.ood.npz`."""
     return Path(model_path).with_suffix('.ood.npz')
 
 def metadata_path(model_path:str|Path)->Path:
@@ -59,7 +60,8 @@ def sha256_file(path:str|Path, chunk:int=1 << 20)->str:
     return digest.hexdigest()
 
 def short_sha(card_or_sha:dict|str)->str:
-    "The first 12 hex digits of a model's sha256 (from its card, or the digest itself): how the book names a model."
+    """The first 12 hex digits of a model's sha256 (from its card, or the digest itself): how the
+    book names a model."""
     sha = card_or_sha.get('sha256') if isinstance(card_or_sha, dict) else card_or_sha
     if not sha: raise ModelFileError("no sha256 to name the model by (a card written by save_model has one)")
     return str(sha)[:12]
@@ -67,7 +69,8 @@ def short_sha(card_or_sha:dict|str)->str:
 # %% ../nbs/06_bundle.ipynb #23305821
 def read_card(path:str|Path, # a model file, or its `.json` card
              )->dict:        # the card, as it is (not checked against the file)
-    "The model card of a model file (or the card file itself), for reading and showing; `checked_card` before using the model."
+    """The model card of a model file (or the card file itself), for reading and showing;
+    `checked_card` before using the model."""
     path = Path(path)
     cpath = path if path.suffix == '.json' else card_path(path)
     try: return json.loads(cpath.read_text(encoding='utf-8'))
@@ -76,7 +79,8 @@ def read_card(path:str|Path, # a model file, or its `.json` card
 
 def checked_card(path:str|Path, # a model file (`.keras` or `.tflite`) with its card next to it
                 )->dict:        # the card
-    "The card of a model file, checked to exist, to be JSON this package understands, and to hold the file's sha256."
+    """The card of a model file, checked to exist, to be JSON this package understands, and to hold
+    the file's sha256."""
     path = Path(path)
     if not path.is_file(): raise ModelFileError(f"{path}: model file not found")
     cpath = card_path(path)
@@ -115,7 +119,8 @@ DEFAULT_MODEL_PATH = pretrained_path('binary')               # the shipped netwo
 FAST_MODEL_PATH = tflite_path(DEFAULT_MODEL_PATH, 'int8')    # its int8 copy: what `skin-nbdev predict` and the app run
 
 def default_predict_model()->Path:
-    "The model prediction uses without `--model`: the shipped int8 copy, else (an installation without it) the `.keras` file."
+    """The model prediction uses without `--model`: the shipped int8 copy, else (an installation
+    without it) the `.keras` file."""
     return FAST_MODEL_PATH if FAST_MODEL_PATH.is_file() else DEFAULT_MODEL_PATH
 
 MODEL_LIMITS: list[str] = [
@@ -133,7 +138,8 @@ _LAYER_POPPED_KWARGS = ('input_dim', 'input_shape')  # `Layer.__init__` takes th
 _OPEN_CLASSES = ('Functional', 'Sequential', 'Model')  # models read their own config keys and ignore the rest
 
 def _init_keys(cls:type)->set[str]:
-    "Keyword arguments `cls(**config)` accepts: the named parameters along its constructors' chain of **kwargs."
+    """Keyword arguments `cls(**config)` accepts: the named parameters along its constructors' chain
+    of **kwargs."""
     keys = set()
     for klass in cls.__mro__:
         if klass is object: break
@@ -145,7 +151,8 @@ def _init_keys(cls:type)->set[str]:
     return keys
 
 def keras_config_keys()->dict:
-    "What the installed Keras accepts in a config: class name -> keys (None: any), plus the base `Layer`'s keys."
+    """What the installed Keras accepts in a config: class name -> keys (None: any), plus the base
+    `Layer`'s keys."""
     classes = {}
     for module in (getattr(keras, m, None) for m in _KERAS_CONFIG_MODULES):
         for name, obj in vars(module).items() if module else ():
@@ -155,7 +162,8 @@ def keras_config_keys()->dict:
 
 # %% ../nbs/06_bundle.ipynb #e83fd1c2
 def write_keras_reader(path:str|Path=KERAS_READER_FILE)->Path:
-    "Record the installed Keras's config keys as the oldest supported reader (run in a venv with the floor Keras)."
+    """Record the installed Keras's config keys as the oldest supported reader (run in a venv with
+    the floor Keras)."""
     text = json.dumps(keras_config_keys(), indent=0, sort_keys=False)
     return write_text(Path(path), text)
 
@@ -166,7 +174,8 @@ def keras_reader(path:str|Path=KERAS_READER_FILE)->dict:
 
 # %% ../nbs/06_bundle.ipynb #bc1b133a
 def keras_objects(config)->list[dict]:
-    "Every serialized Keras object (a dict with `class_name` and a `config` dict) inside a model config, depth first."
+    """Every serialized Keras object (a dict with `class_name` and a `config` dict) inside a model
+    config, depth first."""
     found, stack = [], [config]
     while stack:
         item = stack.pop()
@@ -178,12 +187,14 @@ def keras_objects(config)->list[dict]:
     return found
 
 def _custom_class(obj:dict)->type|None:
-    "The class of a registered custom object (`registered_name` like 'skin_nbdev>ShadesOfGray'), if it is registered here."
+    """The class of a registered custom object (`registered_name` like 'skin_nbdev>ShadesOfGray'),
+    if it is registered here."""
     name = obj.get('registered_name') or ''
     return keras.saving.get_registered_object(name) if '>' in name else None
 
 def reader_accepts(obj:dict, reader:dict)->set[str]|None:
-    "Config keys the recorded reader accepts for `obj` (None: any); a registered custom class brings its own keys."
+    """Config keys the recorded reader accepts for `obj` (None: any); a registered custom class
+    brings its own keys."""
     custom = _custom_class(obj)
     if custom is not None:
         own = _init_keys(custom) - set(_init_keys(keras.layers.Layer))
@@ -206,12 +217,14 @@ def config_problems(config:dict,  # a model config (the archive's `config.json`)
 
 # %% ../nbs/06_bundle.ipynb #692cb7c9
 def _writer_class(obj:dict)->type|None:
-    "The class of a serialized object in the installed Keras (or the registered custom class), None if unknown."
+    """The class of a serialized object in the installed Keras (or the registered custom class),
+    None if unknown."""
     return _custom_class(obj) or next((getattr(getattr(keras, m), obj['class_name']) for m in _KERAS_CONFIG_MODULES
                                        if hasattr(getattr(keras, m, None), obj['class_name'])), None)
 
 def _rebuilds_same(obj:dict, key:str)->bool:
-    "True if the installed Keras, given the config without `key`, rebuilds an object whose config has the same `key`."
+    """True if the installed Keras, given the config without `key`, rebuilds an object whose config
+    has the same `key`."""
     cls, config = _writer_class(obj), obj['config']
     try: rebuilt = cls.from_config({k: v for k, v in config.items() if k != key}).get_config()
     except Exception: return False                  # cannot tell: keep the key (and the file needs this Keras)
@@ -220,7 +233,8 @@ def _rebuilds_same(obj:dict, key:str)->bool:
 def portable_config(config:dict,  # a model config; changed in place
                     reader:dict,  # from `keras_reader`
                    )->list[str]:  # the 'Class.key' entries dropped
-    "Drop the config keys the reader rejects wherever leaving them out builds the same object, so older Keras reads it."
+    """Drop the config keys the reader rejects wherever leaving them out builds the same object, so
+    older Keras reads it."""
     dropped = []
     for obj in keras_objects(config):
         accepted = reader_accepts(obj, reader)
@@ -237,7 +251,8 @@ def archive_config(path:str|Path)->dict:
         raise ModelFileError(f"{path}: cannot read config.json in the Keras archive ({e})") from e
 
 def _rewrite_config(path:Path, config:dict):
-    "Replace `config.json` inside the archive at `path`, copying every other member (the weights) byte for byte."
+    """Replace `config.json` inside the archive at `path`, copying every other member (the weights)
+    byte for byte."""
     tmp = path.with_name(path.name + '.config-tmp')
     try:
         with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, 'w') as dst:
@@ -256,7 +271,8 @@ def writer_versions()->dict:
 def make_portable(path:str|Path,        # a `.keras` file just written by Keras
                   name:str|None=None,    # the file's name in messages (default: `path`'s)
                  )->tuple[str, list[str]]: # the oldest Keras that reads it, and what only newer Keras reads
-    "Rewrite a saved `.keras` so that the oldest supported Keras reads it, wherever dropping default arguments allows."
+    """Rewrite a saved `.keras` so that the oldest supported Keras reads it, wherever dropping
+    default arguments allows."""
     path, reader = Path(path), keras_reader()
     config = archive_config(path)
     if portable_config(config, reader): _rewrite_config(path, config)
@@ -267,7 +283,8 @@ def make_portable(path:str|Path,        # a `.keras` file just written by Keras
 
 # %% ../nbs/06_bundle.ipynb #628ac591
 def inference_copy(model:keras.Model)->keras.Model:
-    "The same network and weights without optimizer state (Adam's two slots per weight would triple the file)."
+    """The same network and weights without optimizer state (Adam's two slots per weight would
+    triple the file)."""
     return keras.Model(model.inputs, model.outputs, name=model.name)  # the same layers, uncompiled
 
 def _package_version()->str:
@@ -280,7 +297,8 @@ def save_model(model:keras.Model,     # e.g. from `build_classifier`
                path:str|Path,         # where to write; must end in `.keras`
                card:dict,             # at least `task` and `backbone` (`architecture_card`), plus whatever training knows
               )->Path:                # the model path; the card is `card_path(path)`
-    "Write `model.keras` (readable by the oldest supported Keras) and its card `model.json`, atomically, with sha256 and versions."
+    """Write `model.keras` (readable by the oldest supported Keras) and its card `model.json`,
+    atomically, with sha256 and versions."""
     path = Path(path)
     if path.suffix != '.keras': raise ValueError(f"{path}: a model file must end in .keras")
     missing = [k for k in ('task', 'backbone') if k not in card]
@@ -317,7 +335,8 @@ def _older(installed:str, needed:str|None)->bool:
     except ValueError: return False
 
 def file_keras_version(path:str|Path, card:dict)->str|None:
-    "The Keras version that wrote a model file: its card's `written_by`, else the archive's own metadata.json."
+    """The Keras version that wrote a model file: its card's `written_by`, else the archive's own
+    metadata.json."""
     written = (card.get('written_by') or {}).get('keras')
     if written: return written
     try:
@@ -325,14 +344,16 @@ def file_keras_version(path:str|Path, card:dict)->str|None:
     except (zipfile.BadZipFile, KeyError, OSError, ValueError): return None
 
 def check_keras_version(path:str|Path, card:dict):
-    "Raise a one-line ModelFileError, with the pip command that fixes it, if this Keras is older than the file needs."
+    """Raise a one-line ModelFileError, with the pip command that fixes it, if this Keras is older
+    than the file needs."""
     needed = card.get('keras_min')
     if _older(keras.__version__, needed):
         raise ModelFileError(f'{path}: this model file needs Keras >= {needed} (it was written by Keras '
                              f'{file_keras_version(path, card)}); Keras {keras.__version__} is installed. Fix: pip install "keras>={needed}"')
 
 def _load_error(path:Path, card:dict, error:Exception)->ModelFileError:
-    "One line saying why Keras could not build the model, and the pip fix when this Keras is older than the writer."
+    """One line saying why Keras could not build the model, and the pip fix when this Keras is older
+    than the writer."""
     reason = ' '.join(str(error).split()).rsplit('Exception encountered:', 1)[-1].strip()
     written = file_keras_version(path, card)
     fix = (f'; it was written by Keras {written} and Keras {keras.__version__} is installed. Fix: pip install "keras>={written}"'
@@ -341,7 +362,8 @@ def _load_error(path:Path, card:dict, error:Exception)->ModelFileError:
 
 def load_keras(path:str|Path, # a `.keras` file written by `save_model`
               )->tuple[keras.Model, dict]: # the network and its card
-    "Load a `.keras` file after checking its card, sha256, archive and Keras version; `safe_mode` refuses embedded code."
+    """Load a `.keras` file after checking its card, sha256, archive and Keras version; `safe_mode`
+    refuses embedded code."""
     path = Path(path)
     card = checked_card(path)
     check_keras_archive(path)
@@ -357,7 +379,8 @@ def damaged_copy(model_path:str|Path,       # a good model file with its card
                  content:bytes|None=None,   # the copy's bytes; None: the model's own
                  card:str|None='matching',  # 'matching': the card with the copy's sha256; 'original': as it was; None: no card
                 )->Path:                    # `dest`
-    "A copy of a model file with other bytes and a chosen card: the bad model files that tests need, made in one place."
+    """A copy of a model file with other bytes and a chosen card: the bad model files that tests
+    need, made in one place."""
     model_path, dest = Path(model_path), Path(dest); dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_bytes(model_path.read_bytes() if content is None else content)
     if card is not None:
@@ -370,13 +393,15 @@ SHIPPED_ROLES: dict[str, str] = {DEFAULT_MODEL_PATH.name: 'the shipped model', F
                                  PRETRAINED_FILES['multiclass']: 'the shipped 7-class model'}
 
 def shipped_shas()->dict[str, str]:
-    "The short sha256 of every model file that ships (as its card records it: no file is hashed), by file name."
+    """The short sha256 of every model file that ships (as its card records it: no file is hashed),
+    by file name."""
     return {p.name: short_sha(read_card(p)) for p in sorted(ASSETS.glob('*')) if p.suffix in ('.keras', '.tflite')}
 
 def model_label(model,             # a model file with its card, or a loaded model (its `path` and `sha`)
                 sha:str|None=None, # its short sha256, when known (else read from the checked card)
                )->str:             # 'model <sha> (the shipped model)', or 'model <sha> (run NAME, not the shipped model)'
-    "How a printed figure names the model it measured: its short sha256, and whether (and as what) it ships."
+    """How a printed figure names the model it measured: its short sha256, and whether (and as what)
+    it ships."""
     path = Path(getattr(model, 'path', model))
     sha = sha or getattr(model, 'sha', None) or short_sha(checked_card(path))
     shipped = {s: name for name, s in shipped_shas().items()}
@@ -391,7 +416,8 @@ def check_task(model_path:str|Path, # a model file
                card:dict,           # its card
                task:str|None=None,  # the task asked for; None: the card's, whatever it is
               )->str:               # the model's task
-    "The model's task, or a `ModelFileError` naming the file, its task and the task asked for when they differ."
+    """The model's task, or a `ModelFileError` naming the file, its task and the task asked for when
+    they differ."""
     has = card.get('task', 'binary')
     if task is None or task == has: return has
     if task not in TASKS: raise ValueError(f"unknown task {task!r}: use one of {TASKS}")
@@ -419,7 +445,8 @@ def find_source(entry:dict,                 # a card's record of a file (`source
                 data:str|Path|None=None,    # HAM10000 folder; found automatically when None
                 also:tuple[Path, ...]=(),   # other folders to look in (a run folder, the working folder)
                )->Path|None:                # the file on this machine, or None
-    "The file a card names, found on this machine: in the data folder, then in `also`; a warning when its sha256 differs."
+    """The file a card names, found on this machine: in the data folder, then in `also`; a warning
+    when its sha256 differs."""
     named = Path(entry.get('file') or entry.get('csv') or entry.get('name', ''))
     root = _data_root(data)
     candidates = ([root/named, root/named.parent.name/named.name] if root else []) + [d/named.name for d in also] + [named]
@@ -432,7 +459,8 @@ def model_split(model_path:str|Path,        # a model file with its card
                 data:str|Path|None=None,    # HAM10000 folder; found automatically when None
                 check:bool=True,            # assert no lesion straddles two splits (False only for the seed's leaky protocol)
                )->pd.DataFrame:
-    "The split a model was trained on: `split.csv` next to it, else remade from its card's split seed (the network is never loaded)."
+    """The split a model was trained on: `split.csv` next to it, else remade from its card's split
+    seed (the network is never loaded)."""
     split_csv = Path(model_path).parent/'split.csv'
     if split_csv.exists(): return load_split(split_csv, data, check=check)
     return make_split(data, seed=read_card(model_path).get('split_seed', 42))
@@ -442,7 +470,8 @@ def copy_bundle(model_path:str|Path,   # a model file
                 dest_dir:str|Path,     # the folder to copy into (created if missing)
                 companions:tuple=COMPANIONS, # which companions to copy (a site calibration writes its own card, and drops the adjuster)
                )->Path:                # the copied model file
-    "Copy a model file and its companions (card, OOD statistics, metadata adjuster) that exist into `dest_dir`, atomically."
+    """Copy a model file and its companions (card, OOD statistics, metadata adjuster) that exist
+    into `dest_dir`, atomically."""
     model_path, dest_dir = Path(model_path), Path(dest_dir)
     target = dest_dir/model_path.name
     for companion in [lambda p: p, *companions]:

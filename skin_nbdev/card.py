@@ -61,7 +61,8 @@ def card_metrics(card:dict)->pd.DataFrame:
 
 # %% ../nbs/17_card.ipynb #1d4ae2e1
 def card_external(card:dict)->pd.DataFrame:
-    "HAM10000 test next to every external set of the card: n, prevalence, AUC, sensitivity, specificity at the card's threshold."
+    """HAM10000 test next to every external set of the card: n, prevalence, AUC, sensitivity,
+    specificity at the card's threshold."""
     def fmt(m, k):
         ci = m.get(f'{k}_ci') or [None, None]
         return 'n/a' if m.get(k) is None else f"{m[k]:.3f}" + (f" ({ci[0]:.3f}-{ci[1]:.3f})" if None not in ci else '')
@@ -74,7 +75,8 @@ def card_external(card:dict)->pd.DataFrame:
 def results_markdown(card:dict,             # an evaluated binary card with external figures
                      external:str|None=None, # which external set; None: the card's first
                     )->str:                  # a Markdown table: AUC, sensitivity, specificity with 95% intervals
-    "HAM10000 test beside an external set at the card's threshold, as a Markdown table headed by the model's short sha256."
+    """HAM10000 test beside an external set at the card's threshold, as a Markdown table headed by
+    the model's short sha256."""
     ham, sets = card.get('test_metrics'), card.get('external_metrics') or {}
     if not ham or not sets: raise ValueError(f"{card.get('model_file')}: its card has no test figures or no external figures")
     name = external or next(iter(sets))
@@ -87,7 +89,8 @@ def results_markdown(card:dict,             # an evaluated binary card with exte
 
 # %% ../nbs/17_card.ipynb #ad9af5b2
 def plot_card_roc(card:dict)->Figure:
-    "The ROC curves a card holds (HAM10000 test and each external set), with the card's operating point on each."
+    """The ROC curves a card holds (HAM10000 test and each external set), with the card's operating
+    point on each."""
     sets = {'HAM10000 test': card.get('test_metrics') or {}, **(card.get('external_metrics') or {})}
     sets = {name: m for name, m in sets.items() if m.get('roc_curve')}
     if not sets: raise ValueError(f"{card.get('model_file')}: its card holds no ROC curve (evaluate it with this version)")
@@ -106,7 +109,8 @@ def plot_card_roc(card:dict)->Figure:
 def card_subgroups(card:dict,        # an evaluated card
                    min_images:int=30, # smaller groups are left out: their figures are noise
                   )->pd.DataFrame:    # one row per subgroup
-    "The card's subgroup figures (AUC, sensitivity, specificity) for groups with at least `min_images` images."
+    """The card's subgroup figures (AUC, sensitivity, specificity) for groups with at least
+    `min_images` images."""
     table = pd.DataFrame(card.get('subgroups') or [], columns=['attribute', 'value', 'n', 'n_malignant', 'prevalence', 'auc', 'sensitivity', 'specificity'])
     return table[table.n >= min_images].reset_index(drop=True)
 
@@ -135,14 +139,16 @@ def card_limits_markdown(card:dict)->str:
 
 # %% ../nbs/17_card.ipynb #77c92991
 def card_per_class(card:dict)->pd.DataFrame:
-    "A 7-class card's test recall, precision, one-vs-rest AUC and support per diagnosis (empty for other cards)."
+    """A 7-class card's test recall, precision, one-vs-rest AUC and support per diagnosis (empty for
+    other cards)."""
     per_class = (card.get('test_metrics_7class') or {}).get('per_class') or {}
     table = pd.DataFrame(per_class).T.reindex(columns=['recall', 'precision', 'auc', 'support'])
     table.insert(0, 'diagnosis', [DX_NAMES.get(dx, dx) for dx in table.index])
     return table
 
 def plot_card_confusion(card:dict, ax=None)->Figure:
-    "The 7x7 test confusion matrix stored in a 7-class card, rows the truth, normalized per row (counts in the cells)."
+    """The 7x7 test confusion matrix stored in a 7-class card, rows the truth, normalized per row
+    (counts in the cells)."""
     from sklearn.metrics import ConfusionMatrixDisplay
     import matplotlib.pyplot as plt
     seven = card['test_metrics_7class']
@@ -157,7 +163,8 @@ def plot_card_confusion(card:dict, ax=None)->Figure:
 # %% ../nbs/17_card.ipynb #77b16ffd
 def adjuster_summary(path:str|Path|None=None, # a model file (its `.metadata.json` is read) or the JSON itself; None: the shipped model
                     )->tuple[dict, pd.Series]: # threshold, tiers and validation figures; the weight of each input
-    "What a model's metadata adjuster does: its decision rule and validation figures, and its weights by input."
+    """What a model's metadata adjuster does: its decision rule and validation figures, and its
+    weights by input."""
     path = Path(path or DEFAULT_MODEL_PATH)
     jpath = path if path.name.endswith('.metadata.json') else metadata_path(path)
     try: saved = json.loads(jpath.read_text(encoding='utf-8'))

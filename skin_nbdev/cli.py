@@ -22,7 +22,8 @@ __all__ = ['POSITIVE_INT', 'COUNT', 'POSITIVE', 'SHARE', 'FRACTION', 'PROBABILIT
 
 # %% ../nbs/20_cli.ipynb #e8ffa93f
 def _number(kind:type, low:float|None=None, high:float|None=None, low_open:bool=False, high_open:bool=False, what:str=''):
-    "An argparse type: `kind` within [low, high] (open ends where asked), refused with one line naming the range."
+    """An argparse type: `kind` within [low, high] (open ends where asked), refused with one line
+    naming the range."""
     def parse(text:str):
         try: value = kind(text)
         except ValueError: raise argparse.ArgumentTypeError(f"{text!r} is not a{'n integer' if kind is int else ' number'}") from None
@@ -42,7 +43,8 @@ PROBABILITY = _number(float, 0, 1, low_open=True, high_open=True, what='must be 
 PORT = _number(int, 1, 65535, what='must be a port number, 1 to 65535')
 
 class Parser(argparse.ArgumentParser):
-    "An argparse parser whose refusals are one line (`skin-nbdev train: error: ...`), status 2, no usage block."
+    """An argparse parser whose refusals are one line (`skin-nbdev train: error: ...`), status 2, no
+    usage block."""
     def error(self, message:str):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
@@ -102,8 +104,12 @@ def train_config(args:argparse.Namespace):
 def cmd_train(args:argparse.Namespace)->Path:
     "Train (or resume) a run into `args.out`; print where its results are."
     from skin_nbdev.train import TrainConfig, train
+    from skin_nbdev.train_more import fork_stage1
     config = None if args.resume else train_config(args)
-    history = train(args.out, config, data=args.data, resume=args.resume, stage1_from=args.stage1_from)
+    resume = args.resume
+    if args.stage1_from and not resume:
+        fork_stage1(args.stage1_from, args.out, config); resume = True
+    history = train(args.out, config, data=args.data, resume=resume)
     metric = TrainConfig.load(Path(args.out)/'config.json').selection_metric
     best = history.loc[history[f'val_{metric}'].idxmax()]
     print(f"best validation {metric.replace('_', ' ')} {best[f'val_{metric}']:.3f} at epoch {int(best.epoch)} (stage {int(best.stage)}); "
@@ -119,7 +125,8 @@ def _fmt_ci(result:dict, key:str)->str:
     return f"{result[key]:.3f}{interval}" if result.get(key) is not None else 'n/a'
 
 def print_headline(result:dict)->None:
-    "The headline figures of an evaluation, with their 95% intervals: for a 7-class model its 7-class figures first, then its binary view."
+    """The headline figures of an evaluation, with their 95% intervals: for a 7-class model its
+    7-class figures first, then its binary view."""
     print(f"model {str(result.get('model_sha256', ''))[:12]} ({Path(str(result.get('model', ''))).name})")
     if result.get('task') == 'multiclass':
         print(f"7 diagnoses, n={result['n']}: balanced accuracy {_fmt_ci(result, 'balanced_accuracy')}, accuracy {result['accuracy']:.3f}")
@@ -147,7 +154,8 @@ def cmd_evaluate(args:argparse.Namespace)->dict:
 
 # %% ../nbs/20_cli.ipynb #247aaaaf
 def cmd_calibrate(args:argparse.Namespace)->dict:
-    "Choose a site's operating point on its labelled images and write the site's model file and card into `args.out`."
+    """Choose a site's operating point on its labelled images and write the site's model file and
+    card into `args.out`."""
     from skin_nbdev.external import calibrate_site
     from skin_nbdev.bundle import DEFAULT_MODEL_PATH
     model = Path(args.model or DEFAULT_MODEL_PATH)
@@ -174,7 +182,8 @@ def print_rows(rows:pd.DataFrame)->None:
           (f"; {stats['correct']} of {stats['with_truth']} correct ({stats['accuracy']:.1%})" if stats['with_truth'] else ''))
 
 def read_images_csv(csv:str|Path)->tuple[list[str], pd.DataFrame]:
-    "The image paths (relative to the CSV) and the age, sex and body site columns of a `predict --csv-in` file."
+    """The image paths (relative to the CSV) and the age, sex and body site columns of a `predict
+    --csv-in` file."""
     from skin_nbdev.metadata import patient_table
     csv = Path(csv)
     try: table = pd.read_csv(csv, dtype=str, keep_default_na=False)
@@ -188,7 +197,8 @@ def read_images_csv(csv:str|Path)->tuple[list[str], pd.DataFrame]:
     except ValueError as e: raise DataError(f"{csv}: {e}") from None
 
 def cmd_predict(args:argparse.Namespace)->pd.DataFrame:
-    "Predict images and folders (or the images of `--csv-in`, with their metadata); print the rows, write them to `args.csv` if given."
+    """Predict images and folders (or the images of `--csv-in`, with their metadata); print the
+    rows, write them to `args.csv` if given."""
     from skin_nbdev.predictor import Predictor, default_predict_model, predict_paths, rows_to_csv
     if bool(args.images) == bool(args.csv_in): raise ValueError("give image files or folders, or --csv-in FILE (one of the two)")
     images, patient = read_images_csv(args.csv_in) if args.csv_in else (args.images, None)
@@ -218,7 +228,8 @@ def demo_images(table:pd.DataFrame, # a split table with `split`, `label` and `p
     return list(pd.concat(picks).path)
 
 def run_on_samples(out:Path)->Path:
-    "The main job without HAM10000: the shipped model on the example pictures that ship with the package, said plainly how few they are."
+    """The main job without HAM10000: the shipped model on the example pictures that ship with the
+    package, said plainly how few they are."""
     from skin_nbdev.bundle import default_predict_model
     from skin_nbdev.data import sample_pictures
     from skin_nbdev.evaluate import evaluate_csv
@@ -238,7 +249,8 @@ def run_on_samples(out:Path)->Path:
     return out
 
 def cmd_run(args:argparse.Namespace)->Path:
-    "The main job: evaluate the shipped model (or train one with `--train` first) on the test split, then predict four test images."
+    """The main job: evaluate the shipped model (or train one with `--train` first) on the test
+    split, then predict four test images."""
     from skin_nbdev.bundle import DEFAULT_MODEL_PATH, model_split
     from skin_nbdev.evaluate import evaluate_model
     from skin_nbdev.predictor import Predictor, predict_paths
@@ -320,7 +332,8 @@ def add_bench_arguments(parser:argparse.ArgumentParser)->argparse.ArgumentParser
     return parser
 
 def cmd_bench(args:argparse.Namespace)->pd.DataFrame:
-    "Measure the model and its TFLite exports; print the table and the machine, write JSON if asked."
+    """Measure the model and its TFLite exports; print the table and the machine, write JSON if
+    asked."""
     from skin_nbdev.bundle import DEFAULT_MODEL_PATH
     from skin_nbdev.export import bench
     model = Path(args.model or DEFAULT_MODEL_PATH)
@@ -341,7 +354,8 @@ def cmd_bench(args:argparse.Namespace)->pd.DataFrame:
 APP_HELP = 'Serve the predictor as a web page with Voila (pip install "skin_nbdev[app]").'
 
 def cmd_app(args:argparse.Namespace)->str:
-    "Serve the app notebook with Voila until Ctrl+C (it takes over this process), the model and the HAM10000 folder passed to its kernels."
+    """Serve the app notebook with Voila until Ctrl+C (it takes over this process), the model and
+    the HAM10000 folder passed to its kernels."""
     import os, subprocess
     from skin_nbdev.data import find_data
     from skin_nbdev.app import APP_MODEL_ENV, app_notebook, require_voila, voila_argv
@@ -439,7 +453,9 @@ def build_parser()->argparse.ArgumentParser:
     return parser
 
 USER_ERRORS: tuple[type, ...] = (ValueError, FileNotFoundError, FileExistsError, MissingFramework)  # bad input, not a bug: DataError,
-                                                                 # ModelFileError and bad configs are ValueErrors; a missing framework says what to install
+                                                                 # ModelFileError and bad configs
+                                                                 # are ValueErrors; a missing
+                                                                 # framework says what to install
 def main(argv:list[str]|None=None)->int:
     "Entry point of the `skin-nbdev` console script; returns the exit status."
     args = build_parser().parse_args(argv)

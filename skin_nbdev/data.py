@@ -125,7 +125,8 @@ def find_data(data:str|Path|None=None)->Path:
 
 # %% ../nbs/02_data.ipynb #a231e779
 def find_isic2017()->Path|None:
-    "The ISIC 2017 external set's `labels.csv` (`shared/data/isic2017/`, beside the repository), or None."
+    """The ISIC 2017 external set's `labels.csv` (`shared/data/isic2017/`, beside the repository),
+    or None."""
     for base in [Path.cwd(), *list(Path.cwd().parents)[:2]]:
         if (csv := base.parent/'shared'/'data'/'isic2017'/'labels.csv').is_file(): return csv.resolve()
     return None
@@ -142,7 +143,8 @@ FULL_RUN_ENV = 'SKIN_NBDEV_FULL'
 def full_run(data:str|Path|None=None, # HAM10000 folder; found automatically when None
              isic2017:bool=False,      # the cell needs the ISIC 2017 external set too
             )->bool:                  # True: run the real-data cells
-    "True when `$SKIN_NBDEV_FULL` is 1 and HAM10000 is found (and, with `isic2017`, the ISIC 2017 external set)."
+    """True when `$SKIN_NBDEV_FULL` is 1 and HAM10000 is found (and, with `isic2017`, the ISIC 2017
+    external set)."""
     if os.environ.get(FULL_RUN_ENV) != '1' or (isic2017 and find_isic2017() is None): return False
     try: return find_data(data) is not None
     except DataError: return False
@@ -213,14 +215,16 @@ def load_metadata(data:str|Path|None=None, # data folder; `find_data` picks one 
     return meta.assign(path=[str(paths[i]) for i in meta.image_id], **add_labels(meta.dx))
 
 def add_labels(dx:pd.Series)->dict[str, pd.Series]:
-    "Both tasks' labels for a column of diagnoses: `label` (1 = malignant) and `dx_idx` (7 classes)."
+    """Both tasks' labels for a column of diagnoses: `label` (1 = malignant) and `dx_idx` (7
+    classes)."""
     return dict(label=dx.isin(MALIGNANT_DX).astype(int), dx_idx=dx.map(DX_CLASSES.index).astype(int))
 
 # %% ../nbs/02_data.ipynb #4fcf2f42
 HASH_SIZE, THUMB_SIZE = 8, (32, 32)
 
 def image_fingerprint(path:str|Path)->tuple[str, int, np.ndarray]:
-    "SHA-256 of the file, its 64-bit pHash, and a 32x32 colour thumbnail (float32) for confirming matches."
+    """SHA-256 of the file, its 64-bit pHash, and a 32x32 colour thumbnail (float32) for confirming
+    matches."""
     data = Path(path).read_bytes()
     bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
     if bgr is None: raise DataError(f"{path}: not a readable image")
@@ -307,7 +311,8 @@ def lesion_split(meta:pd.DataFrame, # one row per image, with `group` and `dx`
     return meta.group.map(split_of_group).rename('split')
 
 def check_split(table:pd.DataFrame)->pd.DataFrame:
-    "Raise if a split is empty, or if any lesion id or duplicate group appears in more than one split; return `table`."
+    """Raise if a split is empty, or if any lesion id or duplicate group appears in more than one
+    split; return `table`."""
     empty = [s for s in SPLITS if not (table.split == s).any()]
     if empty: raise DataError(f"the split has no {' or '.join(empty)} image ({len(table)} images in all: too few to split 70/15/15)")
     for key in ('lesion_id', 'group'):
@@ -384,7 +389,8 @@ def balance_training(table:pd.DataFrame, # split table
                      label_col:str='label',   # 'label' (binary) or 'dx_idx' (multiclass)
                      seed:int=42,
                     )->tuple[pd.DataFrame, dict[int, float]|None]: # training rows and class weights (or None)
-    "The training rows after balancing, and the class weights to pass to `fit` (None unless `class_weights`)."
+    """The training rows after balancing, and the class weights to pass to `fit` (None unless
+    `class_weights`)."""
     if how not in BALANCING: raise ValueError(f"Unknown balancing {how!r}: use one of {BALANCING}")
     train = table[table.split == 'train']
     if how == 'undersample': return undersample(train, label_col, seed), None
@@ -413,7 +419,8 @@ def parse_label(value)->int:
     raise ValueError(f"label {value!r}: use 0/1, benign/malignant or a dx code {list(DX_CLASSES)}")
 
 def read_label_csv(csv:str|Path)->pd.DataFrame:
-    "Read a labelled set's CSV: absolute `path`, binary `label`; a clear error naming the file and row."
+    """Read a labelled set's CSV: absolute `path`, binary `label`; a clear error naming the file and
+    row."""
     csv = Path(csv)
     try: table = pd.read_csv(csv)
     except Exception as e: raise DataError(f"{csv}: cannot read it as CSV ({e})") from None
@@ -431,7 +438,8 @@ EXTERNAL_PARTS: tuple[str, ...] = ('val', 'test')   # ISIC 2017's parts that no 
 def isic2017_external(csv:str|Path|None=None,   # ISIC 2017's labels.csv; None: `find_isic2017()`
                       parts:Sequence[str]=EXTERNAL_PARTS,
                      )->pd.DataFrame:            # rows of those parts: image, label, dx, split, path
-    "The ISIC 2017 images that no model trains on (its `val` and `test` parts), with absolute paths."
+    """The ISIC 2017 images that no model trains on (its `val` and `test` parts), with absolute
+    paths."""
     csv = csv or find_isic2017()
     if csv is None: raise DataError("ISIC 2017 not found (shared/data/isic2017/labels.csv beside the repository)")
     table = read_label_csv(csv)
@@ -442,7 +450,8 @@ def isic2017_external(csv:str|Path|None=None,   # ISIC 2017's labels.csv; None: 
 SAMPLES_DIR = Path(str(importlib.resources.files('skin_nbdev')))/'assets'/'samples'   # wherever pip installed the package
 
 def sample_pictures()->pd.DataFrame:   # image, label (1 = melanoma), dx, source, path
-    "The example pictures that ship with the package (CC0 dermoscopy of ISIC 2017's test part), with absolute paths."
+    """The example pictures that ship with the package (CC0 dermoscopy of ISIC 2017's test part),
+    with absolute paths."""
     return read_label_csv(SAMPLES_DIR/'samples.csv')
 
 # %% ../nbs/02_data.ipynb #bfbd2c96
@@ -452,7 +461,8 @@ def extra_training_rows(csvs:Sequence[str|Path],   # labelled CSVs in the `evalu
                         val_share:float=0.0,       # share of each CSV's `train` groups marked `val` instead (stratified, seeded)
                         seed:int=42,
                        )->pd.DataFrame:            # rows: image_id, lesion_id, dx, label, dx_idx, path, split ('train'/'val'), source
-    "The `train` rows (or all rows, without a `split` column) of each CSV, ready to join HAM10000's training rows; a share may be held out as `val`."
+    """The `train` rows (or all rows, without a `split` column) of each CSV, ready to join
+    HAM10000's training rows; a share may be held out as `val`."""
     parts = []
     for csv in csvs:
         table = read_label_csv(csv)

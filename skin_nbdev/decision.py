@@ -71,7 +71,8 @@ def risk_tiers(y_true:Sequence[int],         # 1 = malignant (validation labels)
                low_sensitivity:float=0.95,   # below `low`: at most 5% of malignant lesions
                high_specificity:float=0.90,  # at or above `high`: at most 10% of benign lesions
               )->dict:                       # dict(low=..., high=..., low_sensitivity=..., high_specificity=...)
-    "Two validation thresholds: prob < low is low risk, prob >= high is high risk, between is intermediate."
+    """Two validation thresholds: prob < low is low risk, prob >= high is high risk, between is
+    intermediate."""
     return dict(low=threshold_for_sensitivity(y_true, prob, low_sensitivity),
                 high=threshold_for_specificity(y_true, prob, high_specificity),
                 low_sensitivity=low_sensitivity, high_specificity=high_specificity)
@@ -161,7 +162,8 @@ def fit_class_bias(y:np.ndarray,       # class index of each validation row
                    grid:Sequence[float]=BIAS_GRID,
                    rounds:int=3,       # passes over the classes
                   )->np.ndarray:       # (k,) shifts, mean 0
-    "Per-class log-probability shifts that maximize balanced accuracy on (`y`, `probs`), by coordinate ascent."
+    """Per-class log-probability shifts that maximize balanced accuracy on (`y`, `probs`), by
+    coordinate ascent."""
     from sklearn.metrics import balanced_accuracy_score
     y, logp = np.asarray(y).astype(int), np.log(np.clip(np.asarray(probs, float), 1e-12, 1))
     score = lambda b: balanced_accuracy_score(y, (logp + b).argmax(1))
@@ -193,7 +195,8 @@ def recalibrate(prob:np.ndarray,           # P(malignant)
 def calibrated_probability(outputs:np.ndarray, # raw model outputs: (n,) or (n, 1) binary, (n, 7) multiclass
                            card:dict,          # gives the temperature (and a site's recalibration, if any)
                           )->np.ndarray:       # (n,) P(malignant) after the card's temperature
-    "P(malignant) as the package reports it: summed over malignant classes if needed, temperature-scaled, site-recalibrated."
+    """P(malignant) as the package reports it: summed over malignant classes if needed,
+    temperature-scaled, site-recalibrated."""
     outputs = np.asarray(outputs, float)
     p = malignant_probability(outputs) if outputs.ndim == 2 and outputs.shape[1] > 1 else outputs.reshape(-1)
     return recalibrate(apply_temperature(p, card_decision(card)[1], False), card.get('site_calibration'))
@@ -201,13 +204,15 @@ def calibrated_probability(outputs:np.ndarray, # raw model outputs: (n,) or (n, 
 def class_probabilities(outputs:np.ndarray, # raw 7-class outputs (n, 7)
                         card:dict,          # a 7-class model's card; its `class_bias` was fitted on validation
                        )->np.ndarray:       # (n, 7) probabilities whose argmax is the reported diagnosis
-    "7-class probabilities as the card reports them: the card's class shifts applied (none before evaluation)."
+    """7-class probabilities as the card reports them: the card's class shifts applied (none before
+    evaluation)."""
     bias = card.get('class_bias')
     return apply_class_bias(outputs, bias) if bias is not None else np.asarray(outputs, float)
 
 # %% ../nbs/09_decision.ipynb #e92ee13a
 def min_malignant(target:float)->int:
-    "The fewest malignant images a site needs for `conformal_threshold` to promise sensitivity `target` (0 < target < 1)."
+    """The fewest malignant images a site needs for `conformal_threshold` to promise sensitivity
+    `target` (0 < target < 1)."""
     if not 0 < target < 1: raise ValueError(f"target sensitivity {target}: must be strictly between 0 and 1")
     return math.ceil(1/(1 - target) - 1 - 1e-9)
 
@@ -215,7 +220,8 @@ def conformal_threshold(y_true:Sequence[int], # 1 = malignant (the site's labels
                         prob:Sequence[float], # P(malignant) of the same images
                         target:float=0.90,    # sensitivity to promise on new images from the site
                        )->float:              # call malignant when prob >= this
-    "The k-th lowest malignant score, k = floor((1 - target)(n + 1)): expected sensitivity on new images >= target."
+    """The k-th lowest malignant score, k = floor((1 - target)(n + 1)): expected sensitivity on new
+    images >= target."""
     y, p = np.asarray(y_true).astype(int), np.asarray(prob, float)
     if not 0 < target < 1: raise ValueError(f"target sensitivity {target}: must be strictly between 0 and 1")
     positives = np.sort(p[y == 1])
@@ -237,7 +243,8 @@ def site_operating_point(y_true:Sequence[int],  # the site's labels, 1 = maligna
                          target:float=0.90,     # sensitivity promised on new images (conformal)
                          recalibrate_scores:bool=True, # fit a logistic recalibration too
                         )->dict:                # threshold, tiers, site_calibration (slope/intercept or None)
-    "A site's threshold (conformal, on recalibrated scores), risk tiers around it, and the recalibration."
+    """A site's threshold (conformal, on recalibrated scores), risk tiers around it, and the
+    recalibration."""
     from sklearn.metrics import roc_auc_score
     y, p = np.asarray(y_true).astype(int), np.asarray(prob, float)
     if len(np.unique(y)) < 2: raise ValueError(f"the site's labels are all {'malignant' if y.all() else 'benign'}: both classes are needed")
@@ -256,7 +263,8 @@ def site_operating_point(y_true:Sequence[int],  # the site's labels, 1 = maligna
 TTA_BANDS: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)   # candidate half-widths (log-odds) of the selective-TTA band
 
 def decision_points(card:dict)->np.ndarray:
-    "The probabilities at which a row's verdict or risk tier changes: the card's threshold and tier edges."
+    """The probabilities at which a row's verdict or risk tier changes: the card's threshold and
+    tier edges."""
     tiers = card.get('tiers') or {}
     return np.array([card_decision(card)[0], *(float(tiers[k]) for k in ('low', 'high') if k in tiers)])
 
@@ -288,6 +296,7 @@ def tta_change_table(views:np.ndarray,  # (v, n) or (v, n, 1) raw outputs of the
 def fit_tta_band(changes:pd.DataFrame,  # from `tta_change_table` on validation images
                  tolerance:float=0.005, # largest share of images whose verdict or tier may change
                 )->float|None:          # the band; None when none is close enough
-    "The narrowest band whose selective TTA changes at most `tolerance` of the images' verdicts and tiers."
+    """The narrowest band whose selective TTA changes at most `tolerance` of the images' verdicts
+    and tiers."""
     fits = changes[(changes.band > 0) & (changes.share_changed <= tolerance)]
     return float(fits.band.iloc[0]) if len(fits) else None

@@ -25,7 +25,8 @@ __all__ = ['ensemble_predict', 'bagged_heads', 'error_detection', 'plot_uncertai
 # %% ../nbs/21_ensemble.ipynb #46fe43df
 def ensemble_predict(member_probs:Sequence[np.ndarray], # one array per member, all (n,) or all (n, k)
                     )->tuple[np.ndarray, np.ndarray]:   # mean and spread (std across members), each like one member
-    "Average the members' probabilities; their standard deviation is the uncertainty of each prediction."
+    """Average the members' probabilities; their standard deviation is the uncertainty of each
+    prediction."""
     if len(member_probs) == 0: raise ValueError('an ensemble needs at least one member')
     shapes = {np.shape(p) for p in member_probs}
     if len(shapes) > 1: raise ValueError(f'members disagree on the shape of their output: {sorted(shapes)}')
@@ -52,7 +53,8 @@ def error_detection(y:np.ndarray,      # binary labels
                     threshold:float,   # chosen on validation
                     n_bins:int=5,      # quantile bins of the spread for the table
                    )->tuple[dict, pd.DataFrame]: # AUCs for finding errors, and the error rate per spread bin
-    "How well the spread (and, for comparison, the margin to the threshold) points at the wrong answers."
+    """How well the spread (and, for comparison, the margin to the threshold) points at the wrong
+    answers."""
     y, mean, spread = np.asarray(y).astype(int), np.asarray(mean, float), np.asarray(spread, float)
     wrong = ((mean >= threshold).astype(int) != y).astype(int)
     eps = 1e-6
@@ -85,7 +87,8 @@ def teacher_targets(members:Sequence[str|Path],   # model files with their cards
                     out_csv:str|Path,              # where to write the teacher CSV
                     cache_dir:str|Path|None=None,  # `table_outputs` cache: each member reads the images once
                    )->pd.DataFrame:                # image_id, prob (the members' mean), spread, one column per member
-    "The ensemble's mean probability of every training image, written as a `TrainConfig(teacher=...)` CSV."
+    """The ensemble's mean probability of every training image, written as a
+    `TrainConfig(teacher=...)` CSV."""
     if 'split' in rows and (rows.split != 'train').any():
         raise ValueError(f"teacher targets are for training rows only; got {int((rows.split != 'train').sum())} rows of split(s) "
                          f"{sorted(set(rows.split) - {'train'})}")

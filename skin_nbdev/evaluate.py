@@ -178,7 +178,8 @@ MULTICLASS_KEYS: tuple[str, ...] = ('n', 'balanced_accuracy', 'balanced_accuracy
 _HEADLINE = ('auc', 'pr_auc', 'sensitivity', 'specificity', 'precision', 'npv', 'balanced_accuracy', 'accuracy', 'f1', 'ece', 'brier')
 
 def _headline(metrics:dict)->list[str]:
-    "The summary line and the headline table (metric, value, 95% interval) of a metrics dict, as Markdown lines."
+    """The summary line and the headline table (metric, value, 95% interval) of a metrics dict, as
+    Markdown lines."""
     fmt = lambda v: '-' if v is None else f'{v:.3f}'
     lines = []
     if 'n' in metrics: lines += [f"{metrics['n']} images" + (f", prevalence {metrics['prevalence']:.1%}" if metrics.get('prevalence') is not None else '')
@@ -202,7 +203,8 @@ def report_markdown(metrics:dict,              # from `evaluate_scores`, `metric
                     images:Sequence[str]=(),   # PNG file names, relative to the report
                     title:str='Evaluation report',
                    )->str:                     # markdown text
-    "A short markdown report: what was asked first (the 7 classes, for a 7-class model), headline metrics with 95% intervals, the figures, the disclaimer."
+    """A short markdown report: what was asked first (the 7 classes, for a 7-class model), headline
+    metrics with 95% intervals, the figures, the disclaimer."""
     lines = [f'# {title}', '', f'> {DISCLAIMER}', '']
     if 'per_class' in metrics:
         lines += [f"## {len(metrics['per_class'])} diagnoses", '', f"{metrics['n']} images, balanced accuracy (the mean of the recalls) first.", '']
@@ -304,7 +306,8 @@ def multiclass_report(val:pd.DataFrame, test:pd.DataFrame, val_probs:np.ndarray,
                       group_col:str='lesion_id', n_boot:int=1000, seed:int=0,
                       class_shifts:bool=True,  # shift each class's log-probability by a constant fitted on val (`fit_class_bias`)
                      )->dict:
-    "7-class metrics on test with a lesion-bootstrap interval for balanced accuracy; class shifts and temperature fitted on val."
+    """7-class metrics on test with a lesion-bootstrap interval for balanced accuracy; class shifts
+    and temperature fitted on val."""
     from sklearn.metrics import balanced_accuracy_score
     y_val, y = val.dx_idx.to_numpy(int), test.dx_idx.to_numpy(int)
     bias = fit_class_bias(y_val, val_probs) if class_shifts else np.zeros(val_probs.shape[1])
@@ -319,7 +322,8 @@ def multiclass_report(val:pd.DataFrame, test:pd.DataFrame, val_probs:np.ndarray,
 
 # %% ../nbs/11_evaluate.ipynb #cd9caa93
 def extra_validation_rows(card:dict, data:str|Path|None=None)->pd.DataFrame:
-    "The held-out (never trained on) validation rows of a model's extra training sources, with `path`, `label`, `lesion_id`, `source`."
+    """The held-out (never trained on) validation rows of a model's extra training sources, with
+    `path`, `label`, `lesion_id`, `source`."""
     parts = []
     for source in card.get('training_sources', [])[1:]:
         ids = set(source.get('val_image_ids') or [])
@@ -341,7 +345,8 @@ def card_entries(binary:dict,             # the benign-vs-malignant evaluation (
                  tta:bool,                # whether the figures were taken with test-time augmentation
                  several_sources:bool,    # whether validation held rows of several sources
                 )->dict:                  # what goes into the model's card
-    "What a model's card keeps of its evaluation: the choices the predictor applies, and the test figures with intervals."
+    """What a model's card keeps of its evaluation: the choices the predictor applies, and the test
+    figures with intervals."""
     headline = {k: binary[k] for k in ('n', 'prevalence', 'auc', 'auc_ci', 'sensitivity', 'sensitivity_ci', 'specificity',
                                         'specificity_ci', 'precision', 'precision_ci', 'balanced_accuracy', 'ece', 'brier', 'confusion_matrix', 'roc_curve')
                 if k in binary}
@@ -356,7 +361,8 @@ def card_entries(binary:dict,             # the benign-vs-malignant evaluation (
 
 # %% ../nbs/11_evaluate.ipynb #2a662c8c
 def evaluate_leaky(model:LoadedModel, table:pd.DataFrame, out_dir:str|Path, n_boot:int=1000)->dict:
-    "Evaluate as the seed did: its balanced, leaky test split, threshold 0.5, no test-time augmentation. For comparison only."
+    """Evaluate as the seed did: its balanced, leaky test split, threshold 0.5, no test-time
+    augmentation. For comparison only."""
     test = table[table.split == 'test']
     prob = table_outputs(model, test, tta=False).outputs[:, 0]
     y = test.label.to_numpy(int)
@@ -388,7 +394,8 @@ def evaluate_model(model_path:str|Path,         # a `.keras` file (or a `.tflite
                    tta:bool|None=None,          # test-time augmentation; None: as the card says (`tta`, default False)
                    task:str|None=None,          # the task asked for: an error if the card's differs; None: the card's
                   )->dict:                      # what metrics.json holds
-    "Evaluate a model file on the HAM10000 split with the honest protocol, write the report, update the card."
+    """Evaluate a model file on the HAM10000 split with the honest protocol, write the report,
+    update the card."""
     check_task(model_path, checked_card(model_path), task)   # before any image is read
     model = load_model(model_path)
     tta = bool(model.card.get('tta', False)) if tta is None else tta
@@ -422,7 +429,8 @@ def labelled_predictions(model_path:str|Path, # a `.keras` or `.tflite` file wit
                          tta:bool|None=None,  # test-time augmentation; None: as the card says
                          task:str|None=None,  # the task asked for: an error if the card's differs; None: the card's
                         )->tuple[pd.DataFrame, pd.DataFrame, np.ndarray, dict]: # readable rows with `prob`, unreadable rows with `error`, raw outputs, card
-    "Read a labelled CSV, list and skip its unreadable images, and predict the others as the card says (`prob`: calibrated P(malignant))."
+    """Read a labelled CSV, list and skip its unreadable images, and predict the others as the card
+    says (`prob`: calibrated P(malignant))."""
     check_task(model_path, checked_card(model_path), task)
     model = load_model(model_path)
     table = read_label_csv(csv)
@@ -439,7 +447,8 @@ def evaluate_csv(model_path:str|Path, # a model file whose card holds the chosen
                  tta:bool|None=None,  # test-time augmentation; None: as the card says
                  task:str|None=None,  # the task asked for: an error if the card's differs; None: the card's
                 )->dict:              # what metrics.json holds
-    "Evaluate a model on an external labelled set with the threshold and temperature it was shipped with."
+    """Evaluate a model on an external labelled set with the threshold and temperature it was
+    shipped with."""
     good, bad, outputs, card = labelled_predictions(model_path, csv, tta, task)
     threshold, temperature = card_decision(card)
     calibrated, y = good.prob.to_numpy(float), good.label.to_numpy(int)

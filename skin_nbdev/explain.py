@@ -32,7 +32,8 @@ __all__ = ['keras', 'tf', 'QUALITY_SIZE', 'MIN_SIDE', 'QUALITY_THRESHOLDS', 'fea
 # %% ../nbs/13_explain.ipynb #5dd600d3
 def feature_tensor(model:keras.Model, # a classifier from `build_classifier` (or any image -> 4-D map -> vector model)
                   ):                  # the symbolic 4-D feature map of `model`'s graph
-    "The last convolutional feature map: the input of the first layer that turns a 4-D map into a vector."
+    """The last convolutional feature map: the input of the first layer that turns a 4-D map into a
+    vector."""
     for layer in model.layers:
         if isinstance(layer, keras.layers.InputLayer): continue
         if len(layer.input.shape) == 4 and len(layer.output.shape) == 2: return layer.input
@@ -40,7 +41,8 @@ def feature_tensor(model:keras.Model, # a classifier from `build_classifier` (or
 
 # %% ../nbs/13_explain.ipynb #aa0d3c2b
 class GradCAM:
-    "A classifier split at its last feature map, to compute Grad-CAM heatmaps for batches of images."
+    """A classifier split at its last feature map, to compute Grad-CAM heatmaps for batches of
+    images."""
     def __init__(self, model:keras.Model): # a `build_classifier` model whose last layer is the Dense `prob`
         fmap, out = feature_tensor(model), model.layers[-1]   # no reference to `model` itself: `cam_for` caches by weak key
         if not isinstance(out, keras.layers.Dense): raise ValueError(f"{model.name}: the last layer must be the Dense output layer")
@@ -64,7 +66,8 @@ def _predicted_class(logits:np.ndarray, binary:bool)->np.ndarray:
     return (logits[:, 0] > 0).astype(np.int32) if binary else logits.argmax(1).astype(np.int32)
 
 def _cam_to_image(fmap:np.ndarray, grads:np.ndarray, shape:tuple[int, int])->np.ndarray:
-    "One Grad-CAM heatmap at `shape` (H, W), scaled to [0, 1], from an (h, w, C) map and its gradients."
+    """One Grad-CAM heatmap at `shape` (H, W), scaled to [0, 1], from an (h, w, C) map and its
+    gradients."""
     cam = np.maximum((fmap * grads.mean((0, 1))).sum(-1), 0).astype(np.float32)
     cam = cv2.resize(cam, (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)
     top = cam.max()
@@ -98,7 +101,8 @@ def __call__(self:GradCAM, images:np.ndarray,      # (n, H, W, 3) or (H, W, 3) R
 _CAMS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # model -> its GradCAM, forgotten with the model
 
 def cam_for(model:keras.Model)->GradCAM:
-    "The `GradCAM` of `model`, made on first use and then reused (its gradient function is compiled once)."
+    """The `GradCAM` of `model`, made on first use and then reused (its gradient function is
+    compiled once)."""
     if model not in _CAMS: _CAMS[model] = GradCAM(model)
     return _CAMS[model]
 
@@ -107,13 +111,15 @@ def gradcam(model:keras.Model,                   # a `build_classifier` model (a
             class_index:int|np.ndarray|None=None, # None: explain the predicted class
             batch_size:int=16,
            )->np.ndarray:                        # (n, H, W) or (H, W) float32 heatmaps in [0, 1]
-    "Grad-CAM heatmaps at the input's own spatial shape: 1 where the evidence for the class is strongest."
+    """Grad-CAM heatmaps at the input's own spatial shape: 1 where the evidence for the class is
+    strongest."""
     return cam_for(model)(images, class_index, batch_size)[0]
 
 # %% ../nbs/13_explain.ipynb #f3e8d169
 def keras_network(model:LoadedModel, # from `load_model`
                  ):                  # a `keras.Model`, or None when a TFLite copy has no `.keras` source beside it
-    "The Keras network of a loaded model, for Grad-CAM: its own, or the checked `.keras` file a TFLite copy came from (loaded once)."
+    """The Keras network of a loaded model, for Grad-CAM: its own, or the checked `.keras` file a
+    TFLite copy came from (loaded once)."""
     if not model.is_tflite: return model.runner.network
     if model._keras is None:
         source = model.card.get('source_model') or {}
@@ -162,7 +168,8 @@ def save_cams(model:keras.Model,        # a `build_classifier` model
               clahe:bool=False,         # as the model was trained (the card's `training.clahe`)
               batch_size:int=16,
              )->pd.DataFrame:           # one row per item: file, cam (PNG path or ''), cam_class, error
-    "Write a Grad-CAM overlay PNG per picture; a picture that cannot be read gets its error, the rest go on."
+    """Write a Grad-CAM overlay PNG per picture; a picture that cannot be read gets its error, the
+    rest go on."""
     out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
     h, w = (int(s) for s in model.input_shape[1:3])
     rows, good, taken = [], [], set()
@@ -230,7 +237,8 @@ def mask_agreement(model:keras.Model,       # a `build_classifier` model
 # %% ../nbs/13_explain.ipynb #12d3f675
 def agreement_summary(scores:pd.DataFrame, # from `mask_agreement`
                      )->pd.DataFrame:      # one row per heatmap: energy in mask and pointing-game hit rate, with 95% CIs
-    "Mean energy in the mask and pointing-game hit rate of Grad-CAM against the baselines (normal-approximation CIs)."
+    """Mean energy in the mask and pointing-game hit rate of Grad-CAM against the baselines
+    (normal-approximation CIs)."""
     def mean_ci(values):
         v = np.asarray(values, float); v = v[~np.isnan(v)]
         half = 1.96 * v.std(ddof=1) / np.sqrt(len(v)) if len(v) > 1 else np.nan
@@ -244,7 +252,8 @@ def agreement_summary(scores:pd.DataFrame, # from `mask_agreement`
 def plot_cases(model:keras.Model, scores:pd.DataFrame, data:str|Path, # from `mask_agreement`, and its data folder
                n:int=4, clahe:bool=False,
               )->Figure:
-    "The `n` images where Grad-CAM beats a uniform heatmap by most (top row) and by least (bottom row)."
+    """The `n` images where Grad-CAM beats a uniform heatmap by most (top row) and by least (bottom
+    row)."""
     import matplotlib.pyplot as plt
     ranked = scores.dropna(subset=['cam_energy']).assign(gain=lambda d: d.cam_energy - d.lesion_area).sort_values('gain', ascending=False)
     picked = pd.concat([ranked.head(n), ranked.tail(n)])
@@ -279,22 +288,25 @@ def image_stats(rgb:np.ndarray, # (H, W, 3) uint8 RGB at its own size
 def quality_thresholds(paths:Iterable[str|Path], # training images
                        low:float=1, high:float=99, # percentiles
                       )->dict[str, float]:
-    "Warning thresholds from training images: low/high percentiles of luminance, low ones of sharpness and skin share."
+    """Warning thresholds from training images: low/high percentiles of luminance, low ones of
+    sharpness and skin share."""
     stats = pd.DataFrame([image_stats(read_image(p)) for p in paths])
     return dict(dark=round(float(np.percentile(stats.luminance, low)), 1), bright=round(float(np.percentile(stats.luminance, high)), 1),
                 blurred=round(float(np.percentile(stats.sharpness, low)), 1), skin_share=round(float(np.percentile(stats.skin_share, low)), 3),
                 min_side=MIN_SIDE, images=len(stats))
 
 # %% ../nbs/13_explain.ipynb #d740c764
-# `quality_thresholds(train.path)` on the HAM10000 training split (split seed 42: 7,006 images of the 200x150 copy),
-# computed by the full run of this notebook: `SKIN_NBDEV_FULL=1 nbdev_test --path nbs/13_explain.ipynb`
+# `quality_thresholds(train.path)` on the HAM10000 training split (split seed 42: 7,006 images of
+# the 200x150 copy), computed by the full run of this notebook: `SKIN_NBDEV_FULL=1 nbdev_test --path
+# nbs/13_explain.ipynb`
 QUALITY_THRESHOLDS = {'dark': 113.3, 'bright': 200.2, 'blurred': 10.5, 'skin_share': 0.195, 'min_side': MIN_SIDE, 'images': 7006}
 
 # %% ../nbs/13_explain.ipynb #22ad0201
 def quality_warnings(rgb:np.ndarray,  # (H, W, 3) uint8 RGB, at its own size (before resizing for the model)
                      thresholds:dict|None=None, # None: `QUALITY_THRESHOLDS` (from HAM10000 training images)
                     )->list[str]:     # human-readable warnings; empty when the picture looks like training data
-    "Warnings for a picture darker, brighter, blurrier or less skin-coloured than 99% of the training pictures."
+    """Warnings for a picture darker, brighter, blurrier or less skin-coloured than 99% of the
+    training pictures."""
     t, s, found = thresholds or QUALITY_THRESHOLDS, image_stats(rgb), []
     if s['short_side'] < t['min_side']: found.append(f"too small ({rgb.shape[1]}x{rgb.shape[0]}): under {t['min_side']} pixels a side")
     if s['luminance'] < t['dark']: found.append(f"too dark (mean brightness {s['luminance']:.0f}, training pictures >= {t['dark']:.0f})")
@@ -306,7 +318,8 @@ def quality_warnings(rgb:np.ndarray,  # (H, W, 3) uint8 RGB, at its own size (be
 
 # %% ../nbs/13_explain.ipynb #3160a4a6
 class OODDetector:
-    "Mahalanobis distance of pooled features to the training features, in a PCA basis, with a threshold."
+    """Mahalanobis distance of pooled features to the training features, in a PCA basis, with a
+    threshold."""
     def __init__(self, n_components:int=64, # PCA directions with their own variance; the rest share one
                 ):
         self.n_components, self.mean, self.components, self.variances, self.rest_variance = n_components, None, None, None, None
@@ -329,7 +342,8 @@ class OODDetector:
 # %% ../nbs/13_explain.ipynb #f2cd85dc
 @patch
 def score(self:OODDetector, features:np.ndarray)->np.ndarray:
-    "Mahalanobis distance of each row of `features` (n, C) to the training features: larger is stranger."
+    """Mahalanobis distance of each row of `features` (n, C) to the training features: larger is
+    stranger."""
     if self.mean is None: raise ValueError('the OODDetector is not fitted: call fit(training_features) first')
     centred = np.atleast_2d(np.asarray(features, np.float64)) - self.mean
     inside = centred @ self.components.T
@@ -347,7 +361,8 @@ def set_threshold(self:OODDetector, features:np.ndarray, # in-distribution featu
 # %% ../nbs/13_explain.ipynb #84294c94
 @patch
 def save(self:OODDetector, path:str|Path)->Path:
-    "Write the fitted statistics (float32; the unit-length directions float16) and threshold to a `.npz` file, atomically."
+    """Write the fitted statistics (float32; the unit-length directions float16) and threshold to a
+    `.npz` file, atomically."""
     arrays = dict(mean=np.asarray(self.mean, np.float32), components=np.asarray(self.components, np.float16),
                   variances=np.asarray(self.variances, np.float32))
     meta = dict(rest_variance=self.rest_variance, threshold=self.threshold, keep=self.keep, n_components=self.n_components,
@@ -366,7 +381,8 @@ def load(cls:OODDetector, path:str|Path)->OODDetector:
     return detector
 
 def model_ood(model:LoadedModel)->OODDetector|None:
-    "The OOD detector of a loaded model: beside it, else beside the `.keras` file a TFLite copy came from; None without one (or without features)."
+    """The OOD detector of a loaded model: beside it, else beside the `.keras` file a TFLite copy
+    came from; None without one (or without features)."""
     if not model.has_features: return None
     source = model.card.get('source_model') or {}
     candidates = [ood_path(model.path)] + ([ood_path(model.path.parent/source['file'])] if source.get('file') else [])
@@ -383,7 +399,8 @@ def fit_ood(model_path:str|Path,         # a model file with its card; the stati
             n_train:int|None=4000,       # training images to fit on (a random sample); None: all
             n_components:int=64, keep:float=0.95, seed:int=42,
            )->tuple[OODDetector, Path]:  # the detector and the file it was saved to
-    "Fit an `OODDetector` on a model's training features, set its threshold on validation, save it next to the model."
+    """Fit an `OODDetector` on a model's training features, set its threshold on validation, save it
+    next to the model."""
     model = load_model(model_path)
     if not model.has_features: raise ValueError(f"{Path(model_path).name}: no pooled features, so no OOD check")
     train_rows = split[split.split == 'train']
@@ -397,7 +414,8 @@ def fit_ood_threshold(model_path:str|Path,   # a model file whose detector (`mod
                       split:pd.DataFrame,    # the model's split table
                       keep:float|None=None,  # share of validation images kept in-distribution; None: the detector's own
                      )->Path:                # the detector written next to `model_path`
-    "Set the threshold of a model's detector on the model's own validation features, and save it next to the model file."
+    """Set the threshold of a model's detector on the model's own validation features, and save it
+    next to the model file."""
     model = load_model(model_path)
     detector = model_ood(model)
     if detector is None: raise FileNotFoundError(f"{Path(model_path).name}: no OOD detector next to it or next to its source")

@@ -38,7 +38,8 @@ def calibration_set(source:np.ndarray|pd.DataFrame|Sequence, # images (n, H, W, 
                     seed:int=0,                # which ones
                     clahe:bool=False,          # as the model was trained
                    )->np.ndarray:              # uint8 (n, H, W, 3)
-    "Up to `n` training images at the model's input size; a split table gives only its `train` rows."
+    """Up to `n` training images at the model's input size; a split table gives only its `train`
+    rows."""
     rng = np.random.default_rng(seed)
     if isinstance(source, np.ndarray):
         if source.ndim != 4 or tuple(source.shape[1:]) != (*size, 3):
@@ -104,7 +105,8 @@ def export_tflite(model_path:str|Path,                 # a `.keras` file with it
                   seed:int=0,                          # which ones
                   features:bool=True,                  # also output the pooled features (the OOD check needs them)
                  )->dict[str, Path]:                   # format -> `.tflite` path (its card is `card_path(path)`)
-    "Convert a `.keras` model to TFLite files, each with its model card (and metadata adjuster and OOD statistics, if any) next to it."
+    """Convert a `.keras` model to TFLite files, each with its model card (and metadata adjuster and
+    OOD statistics, if any) next to it."""
     model_path = Path(model_path)
     unknown = [f for f in formats if f not in TFLITE_FORMATS]
     if unknown: raise ValueError(f"unknown TFLite format(s) {unknown}; valid formats: {', '.join(TFLITE_FORMATS)}")
@@ -156,7 +158,8 @@ def evaluate_formats(model_paths:dict[str, str|Path], # name -> `.keras`/`.tflit
                      table:pd.DataFrame,              # rows to predict: `path`, `label` (1 = malignant)
                      write_cards:bool=False,          # store each file's own metrics in its card (`test_metrics`)
                     )->pd.DataFrame:                  # one row per model: auc, sensitivity, specificity, deltas
-    "AUC, sensitivity and specificity at the card's threshold for several model files, side by side."
+    """AUC, sensitivity and specificity at the card's threshold for several model files, side by
+    side."""
     y, rows, reference = table.label.to_numpy(int), {}, None
     for name, path in model_paths.items():
         model = load_model(path); card = model.card
@@ -180,7 +183,8 @@ def _proc_status_kb(key:str)->int|None:
     return int(match.group(1)) if match else None
 
 def reset_peak_memory()->bool:
-    "Reset the process's peak resident memory (VmHWM) to the current one; False where Linux does not allow it."
+    """Reset the process's peak resident memory (VmHWM) to the current one; False where Linux does
+    not allow it."""
     try: Path('/proc/self/clear_refs').write_text('5'); return True
     except OSError: return False
 
@@ -217,7 +221,8 @@ def bench_model(path:str|Path,             # a `.keras` or `.tflite` file with i
                 num_threads:int|None=None, # TFLite threads; None: all cores
                 seed:int=0,
                )->dict:                    # ms_median, ms_p95, img_per_s, peak_mb, file_mb, ...
-    "Speed and memory of one model file, one forward pass (one view), as the inference layer calls it."
+    """Speed and memory of one model file, one forward pass (one view), as the inference layer calls
+    it."""
     path = Path(path)
     reset = reset_peak_memory(); rss_before = _proc_status_kb('VmRSS')
     usage_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -266,7 +271,8 @@ def folder_profile(paths:Sequence[str|Path],  # image files
                    model:LoadedModel,          # from `load_model`
                    batch_size:int=32,          # images per model call
                   )->dict:                     # seconds per step, total, images per second
-    "Seconds spent reading, decoding, resizing and in the model (one view), predicting `paths` in batches, one step after the other."
+    """Seconds spent reading, decoding, resizing and in the model (one view), predicting `paths` in
+    batches, one step after the other."""
     h, w = model.input_size
     spent = dict(read=0.0, decode=0.0, resize=0.0, model=0.0)
     def clock(step, fn, *args):
@@ -297,7 +303,8 @@ def plot_time_shares(profiles:pd.DataFrame, # rows from `folder_profile`, indexe
 
 # %% ../nbs/15_export.ipynb #8d473046
 def before_after(paths:Sequence[str|Path], model_path:str|Path, batch_size:int=32)->pd.DataFrame:
-    "Images per second predicting `paths` one step after the other (`folder_profile`) and with `predict_table` (parallel decoding)."
+    """Images per second predicting `paths` one step after the other (`folder_profile`) and with
+    `predict_table` (parallel decoding)."""
     model = load_model(model_path)
     table = pd.DataFrame({'path': [str(p) for p in paths]})
     predict_table(model, table.head(batch_size), tta=False, progress=False)   # warm-up: first calls allocate

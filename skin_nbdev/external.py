@@ -84,7 +84,8 @@ HAM10000_IDS = (24306, 34320)   # HAM10000's images are ISIC_0024306 ... ISIC_00
 def trained_on(card:dict,                # a model card (its `training_sources`)
                image_ids:Sequence[str],  # file stems of a site's images
               )->list[str]:              # those the model may have been trained on
-    "The image ids among `image_ids` that the card's training sources contain (HAM10000 ids by their range)."
+    """The image ids among `image_ids` that the card's training sources contain (HAM10000 ids by
+    their range)."""
     seen = {i for source in card.get('training_sources', []) for i in source.get('image_ids', [])}
     uses_ham = any(s.get('name') == 'HAM10000' for s in card.get('training_sources', [{'name': 'HAM10000'}]))
     def is_ham(i): return uses_ham and i.upper().startswith('ISIC_') and i[5:].isdigit() and HAM10000_IDS[0] <= int(i[5:]) <= HAM10000_IDS[1]
@@ -99,7 +100,8 @@ def calibrate_site(csv:str|Path,                 # the site's labelled images: `
                    tta:bool|None=None,           # test-time augmentation; None: as the card says
                    n_boot:int=1000,              # bootstrap resamples for the card's intervals
                   )->dict:                       # the new card
-    "Choose a site's operating point on its labelled images and write a model file + card for that site into `out_dir`."
+    """Choose a site's operating point on its labelled images and write a model file + card for that
+    site into `out_dir`."""
     model_path, out_dir = Path(model_path or DEFAULT_MODEL_PATH), Path(out_dir)
     good, bad, outputs, card = labelled_predictions(model_path, csv, tta, task='binary')   # the model file and its card are checked there
     for row in bad.itertuples(): warnings.warn(f"{csv}: skipped {row.image}: {row.error}")
@@ -134,7 +136,8 @@ def calibration_need(y_true:Sequence[int], prob:Sequence[float], # a site's labe
                      target:float=0.90,                           # sensitivity to promise
                      seed:int=0,
                     )->pd.DataFrame:                              # one row per draw
-    "Calibrate on random subsets of a site's images and measure sensitivity and specificity on the rest."
+    """Calibrate on random subsets of a site's images and measure sensitivity and specificity on the
+    rest."""
     y, p = np.asarray(y_true).astype(int), np.asarray(prob, float)
     rng, rows = np.random.default_rng(seed), []
     for size in sizes:
@@ -151,7 +154,8 @@ def calibration_need(y_true:Sequence[int], prob:Sequence[float], # a site's labe
     return pd.DataFrame(rows)
 
 def summarize_need(draws:pd.DataFrame)->pd.DataFrame:
-    "Mean, spread and 10th percentile of the rest's sensitivity and specificity per calibration size."
+    """Mean, spread and 10th percentile of the rest's sensitivity and specificity per calibration
+    size."""
     ok = draws[~draws.refused]
     return pd.DataFrame({'refused': draws.groupby('size').refused.mean(),
                          'sensitivity mean': ok.groupby('size').sensitivity.mean(), 'sensitivity sd': ok.groupby('size').sensitivity.std(),
@@ -160,7 +164,8 @@ def summarize_need(draws:pd.DataFrame)->pd.DataFrame:
                          'ECE before': ok.groupby('size').ece_before.mean(), 'ECE after': ok.groupby('size').ece_after.mean()}).round(3)
 
 def plot_calibration_need(draws:pd.DataFrame, target:float=0.90, path:str|Path|None=None, title:str='Site calibration')->Figure:
-    "Sensitivity and specificity reached on the rest against the labelled images used (mean and 10th-90th percentile)."
+    """Sensitivity and specificity reached on the rest against the labelled images used (mean and
+    10th-90th percentile)."""
     ok = draws[~draws.refused]
     fig = Figure(figsize=(5.4, 3.6), dpi=FIG_DPI); ax = fig.subplots()
     for metric, marker in (('sensitivity', 'o'), ('specificity', 's')):
@@ -177,7 +182,8 @@ def plot_calibration_need(draws:pd.DataFrame, target:float=0.90, path:str|Path|N
 def untrained_rows(table:pd.DataFrame, # rows of a labelled CSV (`image`, ...)
                    card:dict,          # the model's card
                   )->pd.DataFrame:     # the rows whose image the model never trained on
-    "The rows of an external set that the model neither trained on nor held out to choose its operating point."
+    """The rows of an external set that the model neither trained on nor held out to choose its
+    operating point."""
     seen = set(trained_on(card, [Path(str(p)).stem for p in table.image]))
     seen |= {i for source in card.get('training_sources', []) for i in source.get('val_image_ids', [])}
     return table[[Path(str(p)).stem not in seen for p in table.image]]

@@ -18,9 +18,11 @@ __all__ = ['atomic_write', 'to_jsonable', 'write_text', 'write_json']
 def atomic_write(target:str|Path,               # the file to create or replace
                  write:Callable[[str], object], # write(tmp_path) writes the whole file at tmp_path
                 )->Path:                        # `target`
-    "Write a file atomically: into a unique temporary file next to `target`, then rename it into place."
+    """Write a file atomically: into a unique temporary file next to `target`, then rename it into
+    place."""
     target = Path(target); target.parent.mkdir(parents=True, exist_ok=True)
-    # same folder (so the rename is atomic) and same suffixes (Keras, NumPy and Matplotlib read them: '.weights.h5')
+    # same folder (so the rename is atomic) and same suffixes (Keras, NumPy and Matplotlib read
+    # them: '.weights.h5')
     fd, tmp = tempfile.mkstemp(prefix=f'.{target.name}.', suffix=''.join(target.suffixes), dir=target.parent); os.close(fd)
     try:
         write(tmp)
@@ -32,7 +34,8 @@ def atomic_write(target:str|Path,               # the file to create or replace
 
 # %% ../nbs/00_files.ipynb #fcc1d9d9
 def to_jsonable(obj):
-    "`obj` with numpy scalars/arrays, DataFrames, tuples and paths made JSON-ready; NaN becomes None."
+    """`obj` with numpy scalars/arrays, DataFrames, tuples and paths made JSON-ready; NaN becomes
+    None."""
     if isinstance(obj, dict): return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, pd.DataFrame): return to_jsonable(obj.to_dict('records'))
     if isinstance(obj, (list, tuple, np.ndarray, pd.Series)): return [to_jsonable(v) for v in list(obj)]
@@ -47,5 +50,6 @@ def write_text(path:str|Path, text:str)->Path:
     return atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding='utf-8'))
 
 def write_json(path:str|Path, obj, indent:int=1)->Path:
-    "Write `obj` as JSON (`to_jsonable` first), atomically: a reader (or a resumed run) never sees half a file."
+    """Write `obj` as JSON (`to_jsonable` first), atomically: a reader (or a resumed run) never sees
+    half a file."""
     return write_text(path, json.dumps(to_jsonable(obj), indent=indent, ensure_ascii=False, allow_nan=False))

@@ -36,7 +36,8 @@ VIEWS: dict[str, Callable[[np.ndarray], np.ndarray]] = {  # name -> a function o
 
 # %% ../nbs/10_inference.ipynb #a072d96f
 def signature_outputs(interpreter)->list[dict]:
-    "The output tensors in the order of the model's outputs (`output_0`, `output_1`, ...), from its serving signature."
+    """The output tensors in the order of the model's outputs (`output_0`, `output_1`, ...), from
+    its serving signature."""
     try:
         signatures = interpreter.get_signature_list()
         named = interpreter.get_signature_runner(next(iter(signatures))).get_output_details() if signatures else {}
@@ -51,7 +52,8 @@ def _dequantize(values:np.ndarray, details:dict)->np.ndarray:
     return ((values.astype(np.float32) - zero_point) * scale).astype(np.float32)
 
 class TFLiteRunner:
-    "A `.tflite` file on the LiteRT interpreter: raw outputs and pooled features of a batch of pictures."
+    """A `.tflite` file on the LiteRT interpreter: raw outputs and pooled features of a batch of
+    pictures."""
     def __init__(self, content:bytes,             # the file's bytes
                  name:str='<tflite>',             # for messages
                  num_threads:int|None=None):      # interpreter threads; None: all cores
@@ -66,7 +68,8 @@ class TFLiteRunner:
         self.n_outputs, self.has_features = int(self._out['shape'][-1]), self._features is not None
 
     def quantize_input(self, images:np.ndarray)->np.ndarray:
-        "Images as the interpreter's input type: float32, or quantized integers (uint8 with scale 1 passes untouched)."
+        """Images as the interpreter's input type: float32, or quantized integers (uint8 with scale
+        1 passes untouched)."""
         if self.input_dtype == np.float32: return np.asarray(images, np.float32)
         scale, zero_point = self._in['quantization']
         if images.dtype == self.input_dtype and abs(scale - 1) < 1e-3 and zero_point == 0: return images
@@ -74,7 +77,8 @@ class TFLiteRunner:
         return np.clip(np.round(np.asarray(images, np.float32) / scale + zero_point), info.min, info.max).astype(self.input_dtype)
 
     def run(self, images:np.ndarray)->tuple[np.ndarray, np.ndarray|None]:
-        "One interpreter call: raw outputs (n, k) float32 and pooled features (n, C), or None without them."
+        """One interpreter call: raw outputs (n, k) float32 and pooled features (n, C), or None
+        without them."""
         if len(images) != self._batch:
             self.interpreter.resize_tensor_input(self._in['index'], [len(images), *self.input_size, 3], strict=True)
             self.interpreter.allocate_tensors(); self._batch = len(images)
@@ -97,7 +101,8 @@ class KerasRunner:
         self._call = tf.function(lambda x: both(x, training=False), input_signature=[tf.TensorSpec((None, h, w, 3), tf.float32)])
 
     def run(self, images:np.ndarray)->tuple[np.ndarray, np.ndarray|None]:
-        "One call of the compiled network: raw outputs (n, k) float32 and pooled features (n, C), or None without a `pool` layer."
+        """One call of the compiled network: raw outputs (n, k) float32 and pooled features (n, C),
+        or None without a `pool` layer."""
         out = self._call(tf.constant(np.asarray(images, np.float32)))
         if not self.has_features: return out.numpy(), None
         return out[0].numpy(), out[1].numpy()
@@ -129,7 +134,8 @@ class LoadedModel:
     def __repr__(self): return f"LoadedModel({self.path.name}: {self.format}, {self.task}, {'x'.join(map(str, self.input_size))}, model {self.sha})"
 
     def read(self, path:str|Path)->np.ndarray:
-        "A picture file as the model takes it: uint8 RGB at its input size, CLAHE if it was trained so."
+        """A picture file as the model takes it: uint8 RGB at its input size, CLAHE if it was
+        trained so."""
         h, w = self.input_size
         return read_image(path, size=(w, h), clahe=self.clahe)
 
@@ -139,7 +145,8 @@ class LoadedModel:
         return decode_image_bytes(data, name=name, size=(w, h), clahe=self.clahe)
 
     def probability(self, outputs:np.ndarray)->np.ndarray:
-        "Calibrated P(malignant) of raw outputs, as the card says (temperature, a site's recalibration)."
+        """Calibrated P(malignant) of raw outputs, as the card says (temperature, a site's
+        recalibration)."""
         return calibrated_probability(outputs, self.card)
 
 def load_model(path:str|Path,              # a `.keras` or `.tflite` file with its card next to it
@@ -162,7 +169,8 @@ def forward(model:LoadedModel,            # from `load_model`
             images:np.ndarray,            # (n, H, W, 3) uint8 pictures at the model's input size
             tta:bool=False,               # average the outputs over the four `VIEWS`
            )->tuple[np.ndarray, np.ndarray|None]: # raw outputs (n, k), the mean over the views; pooled features (n, C) of the picture as it is
-    "The model's raw outputs for a batch (averaged over the four views with `tta`), and the pooled features of the pictures as they are."
+    """The model's raw outputs for a batch (averaged over the four views with `tta`), and the pooled
+    features of the pictures as they are."""
     outputs, features = model.runner.run(images)
     if tta: outputs = np.mean([outputs, *(model.runner.run(VIEWS[name](images))[0] for name in VIEW_NAMES[1:])], 0)
     return outputs, features
@@ -174,7 +182,8 @@ def selective_tta(model:LoadedModel,          # its card gives the decision poin
                   band:float,                 # half-width of the band around the decision points, in log-odds
                   also:np.ndarray|None=None,  # (n,) bool: rows that get the flips anyway
                  )->np.ndarray:               # outputs with the four views averaged where they can matter
-    "Average the four views for the pictures within `band` log-odds of a decision point (and `also`); keep the one view elsewhere."
+    """Average the four views for the pictures within `band` log-odds of a decision point (and
+    `also`); keep the one view elsewhere."""
     near = near_decision(model.probability(outputs), decision_points(model.card), band)
     if also is not None: near |= also
     if not near.any(): return outputs
@@ -187,7 +196,8 @@ def tta_policy(tta:bool|str|None, # the caller's choice: True, False, 'selective
                tflite:bool,       # whether the model runs on the TFLite interpreter
                name:str,          # the model's file name, for messages
               )->tuple[bool, float|None]: # (test-time augmentation on, band of selective TTA or None: every picture)
-    "Resolve a `tta` argument: None follows the card (selective where a TFLite card has a band); 'selective' needs that band."
+    """Resolve a `tta` argument: None follows the card (selective where a TFLite card has a band);
+    'selective' needs that band."""
     if tta is None: tta = ('selective' if tflite and card.get('tta_band') else True) if card.get('tta') else False
     if tta != 'selective': return bool(tta), None
     if not (tflite and card.get('tta_band')):
@@ -223,7 +233,8 @@ class TableOutputs:
     views: np.ndarray|None       # (4, n, k) each view's outputs (`keep_views`), else None
 
 def _cache_file(model:LoadedModel, table:pd.DataFrame, tta:bool, cache_dir:str|Path)->Path:
-    "Where `table_outputs` keeps a result: the model's short sha256, the table's image ids, the views."
+    """Where `table_outputs` keeps a result: the model's short sha256, the table's image ids, the
+    views."""
     ids = hashlib.sha256('\n'.join(map(str, table.get('image_id', table.path))).encode()).hexdigest()[:12]
     return Path(cache_dir)/f'{model.path.stem}-{model.sha}-{ids}-{"tta" if tta else "one"}.npz'
 
@@ -235,7 +246,8 @@ def table_outputs(model:LoadedModel|str|Path,   # a loaded model, or a model fil
                   cache_dir:str|Path|None=None, # keep the result here, and read it back next time
                   progress:bool=True,           # a progress bar (on a terminal only)
                  )->TableOutputs:
-    "The model's outputs and pooled features for every image of `table`, read in parallel in batches."
+    """The model's outputs and pooled features for every image of `table`, read in parallel in
+    batches."""
     model = model if isinstance(model, LoadedModel) else load_model(model)
     tta = bool(model.card.get('tta', False)) if tta is None else bool(tta)
     cache = _cache_file(model, table, tta or keep_views, cache_dir) if cache_dir is not None and not keep_views else None
@@ -260,6 +272,7 @@ def table_outputs(model:LoadedModel|str|Path,   # a loaded model, or a model fil
 
 # %% ../nbs/10_inference.ipynb #b151b1c9
 def predict_table(model:LoadedModel|str|Path, table:pd.DataFrame, tta:bool|None=None, progress:bool=True)->np.ndarray:
-    "Calibrated P(malignant) of every image of `table` (views as the card says, unless `tta` is given)."
+    """Calibrated P(malignant) of every image of `table` (views as the card says, unless `tta` is
+    given)."""
     model = model if isinstance(model, LoadedModel) else load_model(model)
     return model.probability(table_outputs(model, table, tta, progress=progress).outputs)

@@ -33,7 +33,8 @@ UNKNOWN = 'unknown'
 MAX_AGE = 120   # older "ages" are typing errors: treated as not given
 
 def _ages(table:pd.DataFrame)->np.ndarray:
-    "Ages as floats; missing, non-numeric, negative or impossible (> `MAX_AGE`) ages are NaN (no `age` column: all NaN)."
+    """Ages as floats; missing, non-numeric, negative or impossible (> `MAX_AGE`) ages are NaN (no
+    `age` column: all NaN)."""
     if 'age' not in table: return np.full(len(table), np.nan)
     age = pd.to_numeric(table['age'], errors='coerce').to_numpy(float)
     return np.where((age < 0) | (age > MAX_AGE), np.nan, age)
@@ -46,7 +47,8 @@ def _categories(table:pd.DataFrame, column:str)->pd.Series:
 
 # %% ../nbs/14_metadata.ipynb #5aedcfe9
 class MetadataEncoder:
-    "Age (scaled, missing flagged), sex and body site (one-hot, unknown column): fitted on training rows."
+    """Age (scaled, missing flagged), sex and body site (one-hot, unknown column): fitted on
+    training rows."""
     format_version = 1
     def __init__(self, categorical:Sequence[str]=('sex', 'localization')): # one-hot columns
         self.categorical = tuple(categorical)
@@ -93,7 +95,8 @@ def save(self:MetadataEncoder, path:str|Path)->Path:
 
 @patch(cls_method=True)
 def from_dict(cls:MetadataEncoder, saved:dict)->MetadataEncoder:
-    "Rebuild an encoder from what `to_dict` gave (a damaged dict raises KeyError, TypeError or ValueError)."
+    """Rebuild an encoder from what `to_dict` gave (a damaged dict raises KeyError, TypeError or
+    ValueError)."""
     encoder = cls(saved['categorical'])
     encoder.age_mean, encoder.age_std = float(saved['age_mean']), float(saved['age_std'])
     encoder.categories = {c: [str(v) for v in saved['categories'][c]] for c in encoder.categorical}
@@ -137,7 +140,8 @@ def select_head(x_train:np.ndarray, y_train:np.ndarray, # training inputs and la
                 x_val:np.ndarray, y_val:np.ndarray,     # validation inputs and labels
                 grid:Sequence[float]=C_GRID,            # values of C to try
                )->tuple[Classifier, pd.DataFrame]:      # the best head and the validation score of each C
-    "Fit a head for each C on the training rows; keep the one with the best validation AUC (or balanced accuracy)."
+    """Fit a head for each C on the training rows; keep the one with the best validation AUC (or
+    balanced accuracy)."""
     heads = {C: fit_head(x_train, y_train, C) for C in grid}
     scores = pd.DataFrame({'C': list(grid), 'val_score': [_val_score(y_val, head_probs(heads[C], x_val)) for C in grid]})
     return heads[scores.C[scores.val_score.idxmax()]], scores
@@ -148,7 +152,8 @@ def synthetic_features(table:pd.DataFrame, # rows with `dx_idx` and `lesion_id`
                        signal:float=0.35,  # size of the class means (0: pure noise)
                        seed:int=0,
                       )->np.ndarray:       # (n, dim) float32
-    "Random features with a class-dependent mean and a per-lesion offset (images of a lesion look alike)."
+    """Random features with a class-dependent mean and a per-lesion offset (images of a lesion look
+    alike)."""
     rng = np.random.default_rng(seed)
     class_means = rng.normal(0, signal, (len(DX_CLASSES), dim))
     lesion = pd.factorize(table.lesion_id)[0]
@@ -158,7 +163,8 @@ def synthetic_features(table:pd.DataFrame, # rows with `dx_idx` and `lesion_id`
 # %% ../nbs/14_metadata.ipynb #9bee9ffc
 def synthetic_splits(n_images:int=3000, n_lesions:int=2200, seed:int=1,
                     )->tuple[dict[str, pd.DataFrame], dict[str, np.ndarray]]: # tables and features per split
-    "A synthetic HAM10000-like table split by lesion (`synthetic_scores` of the evaluate chapter) and `synthetic_features` for it."
+    """A synthetic HAM10000-like table split by lesion (`synthetic_scores` of the evaluate chapter)
+    and `synthetic_features` for it."""
     synth = synthetic_scores(n_images=n_images, n_lesions=n_lesions, seed=seed)
     synth = synth.assign(split=lesion_split(synth.assign(group=pd.factorize(synth.lesion_id)[0])).to_numpy())
     feats = synthetic_features(synth)
@@ -179,7 +185,8 @@ def compare_heads(y_val:np.ndarray, y_test:np.ndarray, # binary labels
                   groups:Sequence,                      # lesion id of each test row
                   n_boot:int=1000, seed:int=0,
                  )->pd.DataFrame:                       # one row per head
-    "Test AUC and balanced accuracy (threshold chosen on validation) with lesion-bootstrap 95% intervals."
+    """Test AUC and balanced accuracy (threshold chosen on validation) with lesion-bootstrap 95%
+    intervals."""
     rows = {}
     for name, (p_val, p_test) in probs.items():
         threshold = youden_threshold(y_val, p_val)
@@ -194,7 +201,8 @@ def split_outputs(model_path:str|Path,   # a model file with its card
                   split:pd.DataFrame,    # a split table (`make_split`)
                   cache:str|Path,        # folder of `table_outputs`' cache
                  )->dict[str, tuple[pd.DataFrame, np.ndarray, np.ndarray]]: # per split: rows, features, P(malignant) (the model's own output)
-    "The model's features and own outputs of every image (one view), cut by split: computed once, then read from `cache`."
+    """The model's features and own outputs of every image (one view), cut by split: computed once,
+    then read from `cache`."""
     out = table_outputs(model_path, split, tta=False, cache_dir=cache)
     probs = out.outputs[:, 0] if out.outputs.shape[1] == 1 else out.outputs
     rows = {s: (split.split == s).to_numpy() for s in ('train', 'val', 'test')}
@@ -207,7 +215,8 @@ SITE_ALIASES: dict[str, str] = {'site': 'localization', 'body_site': 'localizati
 def patient_table(table:pd.DataFrame|Mapping|None, # rows with age, sex and body site (or a dict for one patient)
                   n:int,                           # rows wanted (a dict, or a one-row table, is repeated)
                  )->pd.DataFrame:                  # n rows with `age`, `sex`, `localization` (missing where not given)
-    "Age, sex and body site in the encoder's column names (`site` and `body_site` are accepted for `localization`)."
+    """Age, sex and body site in the encoder's column names (`site` and `body_site` are accepted for
+    `localization`)."""
     if table is None: table = pd.DataFrame(index=range(n))
     elif isinstance(table, Mapping): table = pd.DataFrame([dict(table)] * n)
     table = table.rename(columns=lambda c: SITE_ALIASES.get(str(c).strip().lower(), str(c).strip().lower())).reset_index(drop=True)
@@ -227,13 +236,15 @@ def _known(table:pd.DataFrame, column:str, encoder:MetadataEncoder|None)->pd.Ser
     return values.isin(encoder.categories.get(column, [])) if encoder is not None else values != UNKNOWN
 
 def has_metadata(table:pd.DataFrame, encoder:MetadataEncoder|None=None)->np.ndarray:
-    "True for the rows that give at least one of age, sex and body site (with `encoder`: a value it knows)."
+    """True for the rows that give at least one of age, sex and body site (with `encoder`: a value
+    it knows)."""
     known = ~np.isnan(_ages(table))
     for column in ('sex', 'localization'): known |= _known(table, column, encoder).to_numpy()
     return known
 
 def describe_metadata(table:pd.DataFrame, encoder:MetadataEncoder|None=None)->list[str]:
-    "Each row's metadata as short text, e.g. 'age 45, male, back' ('' when it has none; with `encoder`: known values only)."
+    """Each row's metadata as short text, e.g. 'age 45, male, back' ('' when it has none; with
+    `encoder`: known values only)."""
     ages, parts = _ages(table), []
     known = {c: _known(table, c, encoder).to_numpy() for c in ('sex', 'localization')}
     for i, (sex, site) in enumerate(zip(_categories(table, 'sex'), _categories(table, 'localization'))):
@@ -242,7 +253,8 @@ def describe_metadata(table:pd.DataFrame, encoder:MetadataEncoder|None=None)->li
     return parts
 
 def unseen_values(table:pd.DataFrame, encoder:MetadataEncoder)->dict[str, list[str]]:
-    "The sex and body-site values of `table` that `encoder` never saw in training (they count as not given)."
+    """The sex and body-site values of `table` that `encoder` never saw in training (they count as
+    not given)."""
     out = {}
     for column in ('sex', 'localization'):
         values = _categories(table, column)
@@ -261,7 +273,8 @@ def adjuster_inputs(prob:np.ndarray,           # the image model's calibrated P(
 # %% ../nbs/14_metadata.ipynb #3db3f08d
 @dataclass
 class MetadataAdjuster:
-    "An image model's P(malignant) moved by age, sex and body site: logistic regression on its log-odds and the metadata."
+    """An image model's P(malignant) moved by age, sex and body site: logistic regression on its
+    log-odds and the metadata."""
     encoder: MetadataEncoder   # fitted on training rows
     coef: list[float]          # weight of the image log-odds, then one weight per encoder feature
     intercept: float
@@ -272,7 +285,8 @@ class MetadataAdjuster:
     format_version: ClassVar[int] = 1
 
     def predict(self, prob:np.ndarray, table:pd.DataFrame)->np.ndarray:
-        "Adjusted P(malignant) of each row, from the image model's calibrated probability and the row's metadata."
+        """Adjusted P(malignant) of each row, from the image model's calibrated probability and the
+        row's metadata."""
         return expit(adjuster_inputs(prob, table, self.encoder) @ np.asarray(self.coef) + self.intercept)
 
     @property
@@ -289,7 +303,8 @@ def fit_adjuster(prob:np.ndarray,             # the image model's calibrated P(m
                  grid:Sequence[float]=ADJUSTER_C_GRID,
                  n_folds:int=5, seed:int=0,
                 )->tuple[MetadataAdjuster, np.ndarray]: # the adjuster, and its out-of-fold probabilities
-    "Choose C (by out-of-fold log loss), threshold and tiers on lesion-grouped out-of-fold predictions, then fit on all rows."
+    """Choose C (by out-of-fold log loss), threshold and tiers on lesion-grouped out-of-fold
+    predictions, then fit on all rows."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict
     from sklearn.metrics import log_loss, roc_auc_score
@@ -322,7 +337,8 @@ def save(self:MetadataAdjuster, path:str|Path)->Path:
 
 @patch(cls_method=True)
 def load(cls:MetadataAdjuster, path:str|Path)->MetadataAdjuster:
-    "Read an adjuster written by `save`; anything else is a `ValueError` naming the file and the problem."
+    """Read an adjuster written by `save`; anything else is a `ValueError` naming the file and the
+    problem."""
     try: saved = json.loads(Path(path).read_text(encoding='utf-8'))
     except (OSError, UnicodeDecodeError, ValueError) as e: raise ValueError(f'{path}: not a readable metadata adjuster ({e})') from None
     missing = [k for k in ADJUSTER_KEYS if k not in saved] if isinstance(saved, dict) else list(ADJUSTER_KEYS)
@@ -358,7 +374,8 @@ def load_adjuster(model_path:str|Path, # a `.keras` or `.tflite` model file
 def toy_adjuster(model_path:str|Path,          # a model file: the adjuster is saved next to it, fitted "for" it
                  weights:Sequence[float]|None=None, # image log-odds first, then one per encoder feature; None: 1, 1 (age), 0...
                 )->MetadataAdjuster:           # the adjuster, already saved at `metadata_path(model_path)`
-    "A hand-made adjuster for tests and examples: an encoder of two made-up patients, threshold 0.5, tiers 0.2/0.8."
+    """A hand-made adjuster for tests and examples: an encoder of two made-up patients, threshold
+    0.5, tiers 0.2/0.8."""
     encoder = MetadataEncoder().fit(pd.DataFrame(dict(age=[30., 70.], sex=['female', 'male'], localization=['back', 'face'])))
     coef = list(weights) if weights is not None else [1.0, 1.0] + [0.0] * (len(encoder.feature_names) - 1)
     adjuster = MetadataAdjuster(encoder, coef, 0.0, 0.5, {'low': 0.2, 'high': 0.8}, sha256_file(model_path))

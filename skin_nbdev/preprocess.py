@@ -167,7 +167,8 @@ def resize_image(rgb:np.ndarray,          # HxWx3 uint8 image
                  size:tuple[int,int]|None, # (width, height); None keeps the image as it is
                  aspect:str='crop',        # 'crop': centre-crop to the target's aspect first; 'stretch': squash
                 )->np.ndarray:
-    "Resize to (width, height) without squashing: centre-crop to its aspect, then INTER_AREA (shrink) or INTER_LINEAR (enlarge)."
+    """Resize to (width, height) without squashing: centre-crop to its aspect, then INTER_AREA
+    (shrink) or INTER_LINEAR (enlarge)."""
     if size is None: return rgb
     if aspect not in ASPECT_POLICIES: raise ValueError(f'aspect {aspect!r}: use one of {ASPECT_POLICIES}')
     width, height = (int(s) for s in size)
@@ -184,7 +185,8 @@ def decode_image_bytes(data:bytes,                      # the encoded file: JPEG
                        clahe:bool=False,                # apply `apply_clahe` after resizing
                        max_pixels:int=50_000_000,       # refuse larger images before decoding them
                       )->np.ndarray:                    # uint8 RGB, shape (height, width, 3)
-    "Decode image bytes to uint8 RGB, raising `ImageReadError` (naming `name`) for anything unusable."
+    """Decode image bytes to uint8 RGB, raising `ImageReadError` (naming `name`) for anything
+    unusable."""
     data = bytes(data)                                  # also accepts bytearray / memoryview
     if len(data) == 0: raise ImageReadError(name, 'empty file (0 bytes)')
     kind, header_size = image_format(data), image_header_size(data)
@@ -208,7 +210,8 @@ def read_image(path,                           # a path to an image file (str or
                clahe:bool=False,               # apply `apply_clahe` after resizing
                max_pixels:int=50_000_000,      # refuse larger images before decoding them
               )->np.ndarray:                   # uint8 RGB, shape (height, width, 3)
-    "Read an image file as uint8 RGB, raising `ImageReadError` that names the file if it is unusable."
+    """Read an image file as uint8 RGB, raising `ImageReadError` that names the file if it is
+    unusable."""
     path = Path(path)
     if not path.exists(): raise ImageReadError(path, 'file not found')
     if not path.is_file(): raise ImageReadError(path, 'not a file (a folder?)')
@@ -240,7 +243,8 @@ def synthetic_folder(folder:str|Path,                  # created if missing
                      names:str|Sequence[str]='lesion_{i:02d}.jpg', # a pattern of `i`, or the file names; the suffix picks the format
                      size:tuple[int, int]=(200, 150),  # (width, height)
                     )->pd.DataFrame:                   # `image` (file name) and `path` of each picture, in order
-    "Write `n` synthetic lesion pictures into `folder`: the picture folders tests and examples need."
+    """Write `n` synthetic lesion pictures into `folder`: the picture folders tests and examples
+    need."""
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     files = [names.format(i=i) for i in range(n)] if isinstance(names, str) else list(names)[:n]
     for i, name in enumerate(files):
@@ -254,7 +258,8 @@ def apply_clahe(rgb:np.ndarray,         # uint8 RGB image
                 clip_limit:float=2.0,   # caps the amplification of each grey level (OpenCV's default is 40)
                 tile_grid:int=8,        # the image is equalized in tile_grid x tile_grid tiles
                )->np.ndarray:           # uint8 RGB, same shape
-    "Contrast Limited Adaptive Histogram Equalization on the lightness channel (LAB), leaving colour alone."
+    """Contrast Limited Adaptive Histogram Equalization on the lightness channel (LAB), leaving
+    colour alone."""
     if rgb.dtype != np.uint8 or rgb.ndim != 3 or rgb.shape[2] != 3:
         raise ValueError(f'apply_clahe expects uint8 RGB (H, W, 3), got {rgb.dtype} {rgb.shape}')
     lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)

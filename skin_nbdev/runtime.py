@@ -14,7 +14,8 @@ __all__ = ['FRAMEWORK_LOG_LEVELS', 'quiet_native_logs', 'MissingFramework', 'req
 # %% ../nbs/01_runtime.ipynb #d46f119b
 @contextlib.contextmanager
 def quiet_native_logs():
-    "Send what native libraries write to standard error during the block to a temporary file; show it only if the block fails."
+    """Send what native libraries write to standard error during the block to a temporary file; show
+    it only if the block fails."""
     sys.stderr.flush()
     saved = os.dup(2)
     with tempfile.TemporaryFile() as log:
@@ -41,7 +42,8 @@ def require(module:str,   # the module to import, e.g. 'tensorflow'
         raise MissingFramework(f"{needed_for} needs {package}, which is not installed: pip install \"{package}\"")
 
 def tensorflow(needed_for:str='training, .keras model files and Grad-CAM')->ModuleType:
-    "TensorFlow, imported on first use without its start-up log lines (a clear error when it is missing)."
+    """TensorFlow, imported on first use without its start-up log lines (a clear error when it is
+    missing)."""
     if 'tensorflow' in sys.modules: return sys.modules['tensorflow']
     require('tensorflow', 'tensorflow>=2.16', needed_for)
     for name, level in FRAMEWORK_LOG_LEVELS.items(): os.environ.setdefault(name, level)
@@ -57,7 +59,8 @@ def keras(needed_for:str='training, .keras model files and Grad-CAM')->ModuleTyp
 
 # %% ../nbs/01_runtime.ipynb #328feb89
 class Deferred:
-    "A module imported on first attribute access by `load` (e.g. `keras = Deferred(keras)`): free until used."
+    """A module imported on first attribute access by `load` (e.g. `keras = Deferred(keras)`): free
+    until used."""
     def __init__(self, load): self._load = load
     def __getattr__(self, name:str): return getattr(self._load(), name)
     def __repr__(self): return f'Deferred({self._load.__name__})'
@@ -66,7 +69,8 @@ class Deferred:
 def litert_interpreter(content:bytes,           # the `.tflite` file's bytes
                        num_threads:int|None=None, # interpreter threads; None: all cores
                       ):                        # an interpreter with its tensors allocated
-    "A TFLite interpreter from LiteRT (`ai-edge-litert`), else from TensorFlow; its tensors allocated, quietly."
+    """A TFLite interpreter from LiteRT (`ai-edge-litert`), else from TensorFlow; its tensors
+    allocated, quietly."""
     try: from ai_edge_litert.interpreter import Interpreter
     except ImportError: Interpreter = tensorflow('running a .tflite file without ai-edge-litert').lite.Interpreter
     with quiet_native_logs(), warnings.catch_warnings():

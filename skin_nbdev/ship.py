@@ -29,7 +29,8 @@ __all__ = ['SHIPPED_DATA', 'EXTERNAL_SET', 'EXTERNAL_KEYS', 'SHIPPED_CHAPTERS', 
 
 # %% ../nbs/16_ship.ipynb #4d8d53a0
 def _portable_name(text:str, root:Path|None)->str:
-    "A recorded path as a name: relative to the data folder when inside it, else the file name; a name stays as it is."
+    """A recorded path as a name: relative to the data folder when inside it, else the file name; a
+    name stays as it is."""
     path = Path(text)
     if not path.is_absolute(): return text
     if root is not None and path.is_relative_to(root): return str(path.relative_to(root))
@@ -38,7 +39,8 @@ def _portable_name(text:str, root:Path|None)->str:
 def portable_card(card:dict,                 # a model card (possibly from an older run)
                   data:str|Path|None=None,   # HAM10000 folder, whose parent is the data folder; found automatically when None
                  )->dict:                    # a copy, with every recorded file named portably
-    "A copy of `card` whose training sources, teacher and `training` settings name files, not paths of the machine that trained it."
+    """A copy of `card` whose training sources, teacher and `training` settings name files, not
+    paths of the machine that trained it."""
     try: root = find_data(data).parent.resolve()
     except DataError: root = None
     card = copy.deepcopy(card)
@@ -67,7 +69,8 @@ def ship_keras(run_dir:str|Path,         # a trained run (its `model.keras`, car
                dest:str|Path,            # the shipped file to write
                data:str|Path|None=None,  # HAM10000 folder; found automatically when None
               )->Path:                   # `dest`
-    "Copy a run's network (the same bytes, the same sha256) to `dest` with a card ready to ship, after checking its split."
+    """Copy a run's network (the same bytes, the same sha256) to `dest` with a card ready to ship,
+    after checking its split."""
     run_dir, dest = Path(run_dir), Path(dest)
     card = checked_card(run_dir/'model.keras')
     if (run_dir/'split.csv').exists():
@@ -94,7 +97,8 @@ def external_figures(model_path:str|Path,        # the shipped model file (its c
                      out_dir:str|Path|None=None, # the report; None: a temporary folder
                      n_boot:int=1000,
                     )->dict:                     # what the card's `external_metrics` keeps
-    "The model on the never-trained parts (`val`, `test`) of an external set, at its card's threshold, with 95% intervals."
+    """The model on the never-trained parts (`val`, `test`) of an external set, at its card's
+    threshold, with 95% intervals."""
     rows = isic2017_external(csv)
     with tempfile.TemporaryDirectory() as tmp:
         listed = Path(tmp)/'external.csv'
@@ -107,7 +111,8 @@ def seven_class_external(model_path:str|Path,    # a 7-class model file with its
                          csv:str|Path|None=None, # a labelled CSV with `split` and `dx`; None: ISIC 2017's labels.csv
                          n_boot:int=1000,
                         )->dict:                 # what the card's `external_metrics_7class` keeps
-    "A 7-class model on the never-trained parts of an external set: the recall of each diagnosis it names, their mean, and the melanoma AUC."
+    """A 7-class model on the never-trained parts of an external set: the recall of each diagnosis
+    it names, their mean, and the melanoma AUC."""
     rows = isic2017_external(csv)
     model = load_model(model_path)
     outputs = table_outputs(model, rows, tta=False).outputs                      # one pass, as `top_dx` is made
@@ -127,7 +132,8 @@ def seven_class_external(model_path:str|Path,    # a 7-class model file with its
 
 # %% ../nbs/16_ship.ipynb #dbe04bc0
 def _ship_binary(run_dir:Path, out_dir:Path, data, external, n_boot:int, say:Callable)->dict:
-    "The binary bundle: network, evaluation, external figures, OOD, adjuster, int8 copy with its OOD threshold and TTA band."
+    """The binary bundle: network, evaluation, external figures, OOD, adjuster, int8 copy with its
+    OOD threshold and TTA band."""
     dest = ship_keras(run_dir, out_dir/PRETRAINED_FILES['binary'], data)
     say(f"network {short_sha(checked_card(dest))} copied to {dest.name}")
     split = model_split(dest, data)
@@ -154,7 +160,8 @@ def _ship_binary(run_dir:Path, out_dir:Path, data, external, n_boot:int, say:Cal
     return dict(keras=dest, int8=int8, test=test, external=ext, tta_band=band)
 
 def _ship_multiclass(run_dir:Path, out_dir:Path, data, external, n_boot:int, say:Callable)->dict:
-    "The 7-class bundle: the int8 copy only, evaluated as the file itself (its Keras network stays in the run folder)."
+    """The 7-class bundle: the int8 copy only, evaluated as the file itself (its Keras network stays
+    in the run folder)."""
     keras_copy = ship_keras(run_dir, run_dir/'shipped'/PRETRAINED_FILES['multiclass'].replace('_int8.tflite', '.keras'), data)
     evaluate_model(keras_copy, run_dir/'shipped'/'evaluation_keras', data=data, n_boot=n_boot, tta=False)
     int8 = export_tflite(keras_copy, out_dir, formats=('int8',), calibration_images=model_split(keras_copy, data), features=False)['int8']
@@ -172,7 +179,8 @@ def ship(run_dir:str|Path,                  # a finished training run
          n_boot:int=1000,                   # bootstrap resamples for every interval
          say:Callable[[str], None]=print,   # where the one line per step goes
         )->dict:                            # the files written and the figures measured
-    "From a trained run to the bundle that ships (binary: network, int8 copy and companions; 7-class: its int8 copy), every choice made on validation."
+    """From a trained run to the bundle that ships (binary: network, int8 copy and companions;
+    7-class: its int8 copy), every choice made on validation."""
     run_dir, start = Path(run_dir), time.time()
     if not (run_dir/'model.keras').is_file(): raise FileNotFoundError(f"{run_dir}: not a finished run (no model.keras)")
     card = checked_card(run_dir/'model.keras')

@@ -12,6 +12,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 import matplotlib.pyplot as plt
+from fastcore.basics import patch
 
 from .runtime import keras as _keras, tensorflow
 from .data import (BALANCING, DX_CLASSES, TASKS, DataError, balance_training, class_names, encode_labels, extra_training_rows,
@@ -25,11 +26,11 @@ from .bundle import save_model, source_entry
 tf, keras = tensorflow(), _keras()
 
 # %% auto #0
-__all__ = ['tf', 'keras', 'PROTOCOLS', 'MONITOR_METRICS', 'MONITORS', 'RECIPES', 'STAGE1_FIELDS', 'TINY_CONFIG', 'TrainConfig',
+__all__ = ['tf', 'keras', 'PROTOCOLS', 'MONITOR_METRICS', 'MONITORS', 'RECIPES', 'TINY_CONFIG', 'TrainConfig', 'check_config',
            'BalancedAccuracy', 'compile_model', 'feature_extractor', 'head_model', 'copy_head', 'cache_features',
-           'read_state', 'RunCheckpoint', 'distribution_strategy', 'run_stage1', 'run_stage2', 'ema_swap',
-           'stage2_learning_rate', 'encode_labels_tf', 'run_card', 'training_targets', 'prepare_run',
-           'validation_split', 'train', 'plot_history', 'fork_stage1', 'tiny_run']
+           'read_state', 'RunCheckpoint', 'run_stage1', 'run_stage2', 'ema_swap', 'stage2_learning_rate',
+           'encode_labels_tf', 'run_card', 'prepare_run', 'validation_split', 'train', 'plot_history',
+           'distribution_strategy', 'training_targets', 'tiny_run']
 
 # %% ../nbs/07_train.ipynb #b3cfa182
 PROTOCOLS: tuple[str, ...] = ('lesion', 'seed_leaky')
@@ -72,51 +73,59 @@ class TrainConfig:
     split_seed: int = 42                 # the data split (see `make_split`)
     protocol: str = 'lesion'             # 'lesion' (ours), or 'seed_leaky': the seed's 1:1 random image split, to measure it
 
-    def __post_init__(self):
-        for name, allowed in (('task', TASKS), ('balancing', BALANCING), ('protocol', PROTOCOLS), ('augmentation', AUGMENTATIONS),
-                              ('stage2_schedule', ('constant', 'cosine'))):
-            if getattr(self, name) not in allowed: raise ValueError(f"{name} {getattr(self, name)!r}: use one of {allowed}")
-        if self.colour_constancy is not None and self.colour_constancy not in COLOUR_CONSTANCY:
-            raise ValueError(f"colour_constancy {self.colour_constancy!r}: use None or one of {tuple(COLOUR_CONSTANCY)}")
-        self.extra = tuple(str(Path(p).resolve()) for p in self.extra)
-        if self.teacher is not None: self.teacher = str(Path(self.teacher).resolve())
-        for csv in (*self.extra, *([self.teacher] if self.teacher else [])):
-            if not Path(csv).is_file(): raise FileNotFoundError(f"{csv}: not found (an --extra or --teacher CSV)")
-        if self.teacher is not None and self.task != 'binary': raise ValueError(f"teacher: soft targets are for the binary task, not {self.task!r}")
-        if not 0 < self.distill_weight <= 1: raise ValueError(f"distill_weight {self.distill_weight}: must be in (0, 1]")
-        if int(self.extra_weight) < 1: raise ValueError(f"extra_weight {self.extra_weight}: must be a whole number >= 1")
-        if not 0 <= self.extra_val < 1: raise ValueError(f"extra_val {self.extra_val}: must be in [0, 1)")
-        if not 0 < self.augment_strength <= 1: raise ValueError(f"augment_strength {self.augment_strength}: must be in (0, 1]")
-        if self.monitor is not None and self.monitor not in MONITOR_METRICS: raise ValueError(f"monitor {self.monitor!r}: use one of {MONITOR_METRICS}")
-        if self.ema is not None and not 0 < self.ema < 1: raise ValueError(f"ema {self.ema}: a momentum in (0, 1), or None")
-        get_backbone(self.backbone)  # a clear error for an unknown name
-        if self.input_size is not None: self.input_size = tuple(int(s) for s in self.input_size)
 
-    @property
-    def size(self)->tuple[int, int]:
-        "The (H, W) the model takes."
-        return tuple(self.input_size or get_backbone(self.backbone).input_size)
+    def __post_init__(self): check_config(self)
 
-    @property
-    def selection_metric(self)->str:
-        "The validation metric that selects epochs and stops stages: `monitor`, else the task's."
-        return self.monitor or MONITORS[self.task]
+# %% ../nbs/07_train.ipynb #afb5b56d
+def check_config(config:TrainConfig)->None:
+    "Refuse a config that cannot run, with a message naming the field; normalise paths and sizes."
+    for name, allowed in (('task', TASKS), ('balancing', BALANCING), ('protocol', PROTOCOLS), ('augmentation', AUGMENTATIONS),
+                          ('stage2_schedule', ('constant', 'cosine'))):
+        if getattr(config, name) not in allowed: raise ValueError(f"{name} {getattr(config, name)!r}: use one of {allowed}")
+    if config.colour_constancy is not None and config.colour_constancy not in COLOUR_CONSTANCY:
+        raise ValueError(f"colour_constancy {config.colour_constancy!r}: use None or one of {tuple(COLOUR_CONSTANCY)}")
+    config.extra = tuple(str(Path(p).resolve()) for p in config.extra)
+    if config.teacher is not None: config.teacher = str(Path(config.teacher).resolve())
+    for csv in (*config.extra, *([config.teacher] if config.teacher else [])):
+        if not Path(csv).is_file(): raise FileNotFoundError(f"{csv}: not found (an --extra or --teacher CSV)")
+    if config.teacher is not None and config.task != 'binary': raise ValueError(f"teacher: soft targets are for the binary task, not {config.task!r}")
+    if not 0 < config.distill_weight <= 1: raise ValueError(f"distill_weight {config.distill_weight}: must be in (0, 1]")
+    if int(config.extra_weight) < 1: raise ValueError(f"extra_weight {config.extra_weight}: must be a whole number >= 1")
+    if not 0 <= config.extra_val < 1: raise ValueError(f"extra_val {config.extra_val}: must be in [0, 1)")
+    if not 0 < config.augment_strength <= 1: raise ValueError(f"augment_strength {config.augment_strength}: must be in (0, 1]")
+    if config.monitor is not None and config.monitor not in MONITOR_METRICS: raise ValueError(f"monitor {config.monitor!r}: use one of {MONITOR_METRICS}")
+    if config.ema is not None and not 0 < config.ema < 1: raise ValueError(f"ema {config.ema}: a momentum in (0, 1), or None")
+    get_backbone(config.backbone)  # a clear error for an unknown name
+    if config.input_size is not None: config.input_size = tuple(int(s) for s in config.input_size)
 
-    @property
-    def n_unfreeze(self)->int:
-        "Backbone layers trained in stage 2."
-        return self.unfreeze if self.unfreeze is not None else get_backbone(self.backbone).stage2_unfreeze
+# %% ../nbs/07_train.ipynb #f2fc74df
+@patch(as_prop=True)
+def size(self:TrainConfig)->tuple[int, int]:
+    "The (H, W) the model takes."
+    return tuple(self.input_size or get_backbone(self.backbone).input_size)
 
-    def save(self, path:str|Path)->Path:
-        "Write the config as JSON (atomically)."
-        write_json(Path(path), asdict(self)); return Path(path)
+@patch(as_prop=True)
+def selection_metric(self:TrainConfig)->str:
+    "The validation metric that selects epochs and stops stages: `monitor`, else the task's."
+    return self.monitor or MONITORS[self.task]
 
-    @classmethod
-    def load(cls, path:str|Path)->TrainConfig:
-        "Read a config written by `save`; unknown keys are an error naming the file."
-        try: return cls(**json.loads(Path(path).read_text()))
-        except (OSError, ValueError, TypeError) as e: raise ValueError(f"{path}: not a valid training config ({e})") from None
+@patch(as_prop=True)
+def n_unfreeze(self:TrainConfig)->int:
+    "Backbone layers trained in stage 2."
+    return self.unfreeze if self.unfreeze is not None else get_backbone(self.backbone).stage2_unfreeze
 
+@patch
+def save(self:TrainConfig, path:str|Path)->Path:
+    "Write the config as JSON (atomically)."
+    write_json(Path(path), asdict(self)); return Path(path)
+
+@patch(cls_method=True)
+def load(cls:TrainConfig, path:str|Path)->TrainConfig:
+    "Read a config written by `save`; unknown keys are an error naming the file."
+    try: return cls(**json.loads(Path(path).read_text()))
+    except (OSError, ValueError, TypeError) as e: raise ValueError(f"{path}: not a valid training config ({e})") from None
+
+# %% ../nbs/07_train.ipynb #258c4e1a
 RECIPES: dict[str, TrainConfig] = {
     'default': TrainConfig(),
     'seed': TrainConfig(backbone='resnet50', input_size=(224, 224), balancing='undersample', feature_views=2,
@@ -126,14 +135,16 @@ RECIPES: dict[str, TrainConfig] = {
 # %% ../nbs/07_train.ipynb #9d998850
 @keras.saving.register_keras_serializable('skin_nbdev')
 class BalancedAccuracy(keras.metrics.Metric):
-    "Mean recall over the classes present (scikit-learn's `balanced_accuracy_score`), from one-hot labels and class probabilities."
+    """Mean recall over the classes present (scikit-learn's `balanced_accuracy_score`), from one-hot
+    labels and class probabilities."""
     def __init__(self, num_classes:int, name:str='balanced_accuracy', **kwargs):
         super().__init__(name=name, **kwargs)
         self.num_classes = int(num_classes)
         self.confusion = self.add_variable(shape=(self.num_classes, self.num_classes), initializer='zeros', name='confusion')
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        "Count (true, predicted) pairs; `sample_weight` (the class weights) is ignored: balancing is what this metric does."
+        """Count (true, predicted) pairs; `sample_weight` (the class weights) is ignored: balancing
+        is what this metric does."""
         counts = tf.math.confusion_matrix(tf.argmax(y_true, -1), tf.argmax(y_pred, -1), self.num_classes, dtype=self.dtype)
         self.confusion.assign_add(counts)
 
@@ -149,7 +160,8 @@ def compile_model(model:keras.Model, config:TrainConfig,
                   learning_rate:float|keras.optimizers.schedules.LearningRateSchedule,
                   ema:float|None=None,   # momentum of Keras' moving average of the weights (`use_ema`); None: none
                  )->keras.Model:
-    "Compile `model` with Adam, the task's loss (with label smoothing) and the epoch metrics (7 classes: balanced accuracy too)."
+    """Compile `model` with Adam, the task's loss (with label smoothing) and the epoch metrics (7
+    classes: balanced accuracy too)."""
     binary = config.task == 'binary'
     loss = (keras.losses.BinaryCrossentropy if binary else keras.losses.CategoricalCrossentropy)(label_smoothing=config.label_smoothing)
     metrics = [keras.metrics.BinaryAccuracy(name='accuracy') if binary else keras.metrics.CategoricalAccuracy(name='accuracy'),
@@ -165,7 +177,8 @@ def feature_extractor(model:keras.Model)->keras.Model:
     return keras.Model(model.input, model.get_layer('pool').output, name='features')
 
 def head_model(config:TrainConfig, feature_dim:int)->keras.Model:
-    "The classification head alone, on pooled features, with the layer names of the full model's head."
+    """The classification head alone, on pooled features, with the layer names of the full model's
+    head."""
     features = keras.Input((feature_dim,), name='features')
     out = (seed_head if config.head == 'seed' else linear_head)(features, config.task)
     return keras.Model(features, out, name='head')
@@ -202,7 +215,8 @@ def cache_features(extractor:keras.Model, # from `feature_extractor`
 
 # %% ../nbs/07_train.ipynb #3dbeb0bc
 def read_state(run_dir:Path)->dict:
-    "The run's `state.json`, or a fresh state (a state written before `monitor` existed held its best score as `best_auc`)."
+    """The run's `state.json`, or a fresh state (a state written before `monitor` existed held its
+    best score as `best_auc`)."""
     path = Path(run_dir)/'state.json'
     if not path.exists(): return dict(epoch=0, stage=1, stage1_done=False, best_score=None, best_epoch=None, wait=0, history=[], finished=False)
     try: state = json.loads(path.read_text())
@@ -211,7 +225,8 @@ def read_state(run_dir:Path)->dict:
     return state
 
 class RunCheckpoint(keras.callbacks.Callback):
-    "Save model, best model and state every epoch; stop a stage after `patience` epochs without a better validation `monitor`."
+    """Save model, best model and state every epoch; stop a stage after `patience` epochs without a
+    better validation `monitor`."""
     def __init__(self, run_dir:Path, state:dict, stage:int, patience:int, best_path:Path, monitor:str='auc'):
         super().__init__()
         self.run_dir, self.state, self.stage, self.patience, self.best_path = Path(run_dir), state, stage, patience, best_path
@@ -236,20 +251,14 @@ class RunCheckpoint(keras.callbacks.Callback):
             if old != ckpt: old.unlink()
         if state['wait'] >= self.patience: self.model.stop_training = True
 
-# %% ../nbs/07_train.ipynb #024d482b
-def distribution_strategy(devices:Sequence[str]|None=None, # devices to mirror over; None: the visible GPUs
-                         )->tf.distribute.Strategy:       # `MirroredStrategy` for two devices or more, else the default
-    "A `MirroredStrategy` over several GPUs (or the `devices` given), else the default strategy: one code path for both."
-    devices = [d.name for d in tf.config.list_logical_devices('GPU')] if devices is None else list(devices)
-    return tf.distribute.MirroredStrategy(devices) if len(devices) > 1 else tf.distribute.get_strategy()
-
 # %% ../nbs/07_train.ipynb #ced522ab
 def _class_weight(weights:dict|None)->dict|None:
     return {int(k): float(v) for k, v in weights.items()} if weights else None
 
 def run_stage1(config:TrainConfig, run_dir:Path, state:dict, train:pd.DataFrame, val:pd.DataFrame,
                weights:dict|None, model:keras.Model, verbose:int=1, strategy:tf.distribute.Strategy|None=None)->None:
-    "Train the head on cached features of the frozen backbone (resuming from `state`), inside `strategy`'s scope."
+    """Train the head on cached features of the frozen backbone (resuming from `state`), inside
+    `strategy`'s scope."""
     strategy = strategy or distribution_strategy()
     extractor = feature_extractor(model)
     views = config.feature_views if config.augment else 0
@@ -278,7 +287,8 @@ def run_stage1(config:TrainConfig, run_dir:Path, state:dict, train:pd.DataFrame,
 # %% ../nbs/07_train.ipynb #9a51daa6
 def run_stage2(config:TrainConfig, run_dir:Path, state:dict, train:pd.DataFrame, val:pd.DataFrame,
                weights:dict|None, verbose:int=1, strategy:tf.distribute.Strategy|None=None)->None:
-    "Fine-tune the top of the backbone on images, BatchNorm frozen (resuming from `state`), inside `strategy`'s scope."
+    """Fine-tune the top of the backbone on images, BatchNorm frozen (resuming from `state`), inside
+    `strategy`'s scope."""
     strategy = strategy or distribution_strategy()
     stage1_epochs = max([h['epoch'] for h in state['history'] if h['stage'] == 1], default=0)
     done = state['epoch'] if state['stage'] == 2 and state.get('checkpoint') else stage1_epochs
@@ -307,15 +317,18 @@ def run_stage2(config:TrainConfig, run_dir:Path, state:dict, train:pd.DataFrame,
               initial_epoch=done, class_weight=None if config.teacher else _class_weight(weights), callbacks=callbacks, shuffle=False, verbose=verbose)
 
 def ema_swap(resumed:bool)->keras.callbacks.SwapEMAWeights:
-    "Keras' `SwapEMAWeights`, put before `RunCheckpoint`: the averaged weights are in place to validate and to be saved."
+    """Keras' `SwapEMAWeights`, put before `RunCheckpoint`: the averaged weights are in place to
+    validate and to be saved."""
     swap = keras.callbacks.SwapEMAWeights(swap_on_epoch=True)
-    # a checkpoint was saved with the average in the model and the raw weights in the optimizer's average slots:
-    # marked so, the callback swaps them back when the resumed run's first epoch begins
+    # a checkpoint was saved with the average in the model and the raw weights in the optimizer's
+    # average slots: marked so, the callback swaps them back when the resumed run's first epoch
+    # begins
     swap._ema_weights_in_model = resumed
     return swap
 
 def stage2_learning_rate(config:TrainConfig, steps_per_epoch:int)->float|keras.optimizers.schedules.LearningRateSchedule:
-    "Stage 2's learning rate: constant, or one warm-up epoch then cosine decay over the remaining epochs."
+    """Stage 2's learning rate: constant, or one warm-up epoch then cosine decay over the remaining
+    epochs."""
     if config.stage2_schedule == 'constant': return config.stage2_lr
     return keras.optimizers.schedules.CosineDecay(config.stage2_lr / 10, decay_steps=max(1, (config.stage2_epochs - 1) * steps_per_epoch),
                                                   warmup_target=config.stage2_lr, warmup_steps=steps_per_epoch)
@@ -326,7 +339,8 @@ def encode_labels_tf(labels:tf.Tensor, task:str)->tf.Tensor:
 
 # %% ../nbs/07_train.ipynb #8c8169f8
 def run_card(config:TrainConfig, extra:pd.DataFrame|None=None)->dict:
-    "What a run's model card says about how it was trained: every source and the teacher by name and sha256, never by machine path."
+    """What a run's model card says about how it was trained: every source and the teacher by name
+    and sha256, never by machine path."""
     sources = [dict(name='HAM10000', split='train rows of the lesion split', split_seed=config.split_seed)]
     if extra is not None and len(extra):
         for csv, rows in extra.groupby('source', sort=False):
@@ -339,25 +353,6 @@ def run_card(config:TrainConfig, extra:pd.DataFrame|None=None)->dict:
     training = dict(asdict(config), extra=[s['file'] for s in sources[1:]], teacher=teacher and teacher['file'])
     return dict(task=config.task, backbone=config.backbone, training=training, split_seed=config.split_seed, data=data,
                 training_sources=sources, **({'teacher': dict(teacher, weight=config.distill_weight)} if teacher else {}))
-
-# %% ../nbs/07_train.ipynb #3c18e5f9
-def training_targets(rows:pd.DataFrame,      # training rows with `image_id` and `label`
-                     config:TrainConfig,
-                     weights:dict|None=None, # class weights by label (`balance_training`'s); None: all 1
-                    )->tuple[np.ndarray, np.ndarray]: # targets (n, 1) float32, and each row's weight (n,)
-    "Each row's binary target (the label, blended with the teacher's probability when the config has one) and its class weight."
-    labels = rows.label.to_numpy(int)
-    by_label = _class_weight(weights) or {}
-    row_weights = np.array([by_label.get(int(l), 1.0) for l in labels], 'float32')
-    if config.teacher is None: return labels[:, None].astype('float32'), row_weights
-    teacher = pd.read_csv(config.teacher)
-    if not {'image_id', 'prob'} <= set(teacher.columns): raise DataError(f"{config.teacher}: a teacher CSV needs columns image_id and prob; found {list(teacher.columns)}")
-    missing = sorted(set(rows.image_id) - set(teacher.image_id))
-    if missing: raise DataError(f"{config.teacher}: no teacher probability for {len(missing)} training image(s), e.g. {missing[:3]}")
-    prob = teacher.drop_duplicates('image_id').set_index('image_id').prob.reindex(rows.image_id).to_numpy(float)
-    if not np.all((prob >= 0) & (prob <= 1)): raise DataError(f"{config.teacher}: teacher probabilities must lie in [0, 1]")
-    w = config.distill_weight
-    return (w * prob + (1 - w) * labels)[:, None].astype('float32'), row_weights
 
 # %% ../nbs/07_train.ipynb #0fa46bd2
 def prepare_run(run_dir:str|Path, config:TrainConfig|None, data:str|Path|None, resume:bool)->tuple[TrainConfig, pd.DataFrame]:
@@ -377,7 +372,8 @@ def prepare_run(run_dir:str|Path, config:TrainConfig|None, data:str|Path|None, r
     return config, load_split(run_dir/'split.csv', data, check=config.protocol == 'lesion')
 
 def validation_split(config:TrainConfig)->str:
-    "The split that selects epochs: 'val', or 'test' under the seed's protocol (which had no other)."
+    """The split that selects epochs: 'val', or 'test' under the seed's protocol (which had no
+    other)."""
     return 'val' if config.protocol == 'lesion' else 'test'
 
 def train(run_dir:str|Path,                 # folder for checkpoints, history, plots and the final model
@@ -385,12 +381,10 @@ def train(run_dir:str|Path,                 # folder for checkpoints, history, p
           data:str|Path|None=None,          # HAM10000 folder; found automatically when None
           resume:bool=False,                # carry on from the run's last checkpoint
           verbose:int=1,                    # Keras progress: 1 a bar per epoch, 2 a line per epoch
-          stage1_from:str|Path|None=None,   # a run whose finished stage 1 to start from (see `fork_stage1`)
           strategy:tf.distribute.Strategy|None=None, # None: `distribution_strategy()` (mirrored over the GPUs when several)
          )->pd.DataFrame:                   # the history, one row per epoch
     "Train (or resume) a two-stage run into `run_dir`."
     run_dir = Path(run_dir)
-    if stage1_from is not None and not resume: fork_stage1(stage1_from, run_dir, config or TrainConfig()); resume = True
     config, table = prepare_run(run_dir, config, data, resume)
     keras.utils.set_random_seed(config.seed)
     if tf.config.list_physical_devices('GPU'): keras.mixed_precision.set_global_policy('mixed_float16')
@@ -436,36 +430,33 @@ def plot_history(history:pd.DataFrame)->plt.Figure:
     fig.tight_layout()
     return fig
 
-# %% ../nbs/07_train.ipynb #c5557ef4
-STAGE1_FIELDS: tuple[str, ...] = ('task', 'backbone', 'input_size', 'head', 'weights', 'balancing', 'augment', 'augmentation',
-                                  'augment_strength', 'colour_constancy', 'extra', 'extra_weight', 'clahe',
-                                  'feature_views', 'stage1_epochs', 'stage1_lr', 'batch_size', 'label_smoothing', 'seed',
-                                  'split_seed', 'protocol', 'monitor', 'teacher', 'distill_weight')   # the settings stage 1's result depends on
+# %% ../nbs/07_train.ipynb #024d482b
+def distribution_strategy(devices:Sequence[str]|None=None, # devices to mirror over; None: the visible GPUs
+                         )->tf.distribute.Strategy:       # `MirroredStrategy` for two devices or more, else the default
+    """A `MirroredStrategy` over several GPUs (or the `devices` given), else the default strategy:
+    one code path for both."""
+    devices = [d.name for d in tf.config.list_logical_devices('GPU')] if devices is None else list(devices)
+    return tf.distribute.MirroredStrategy(devices) if len(devices) > 1 else tf.distribute.get_strategy()
 
-def fork_stage1(source:str|Path,     # a run folder whose stage 1 is finished
-                run_dir:str|Path,    # the new run folder (must not hold a run)
-                config:TrainConfig,  # the new run's config: stage-1 settings as `source`'s, stage 2 free
-               )->None:
-    "Start `run_dir` from the finished stage 1 of run `source` (split, cached features, best head), so only stage 2 runs."
-    source, run_dir = Path(source), Path(run_dir)
-    if not (source/'config.json').exists(): raise FileNotFoundError(f"{source}: not a run folder (no config.json)")
-    state = read_state(source)
-    if not state['stage1_done']: raise ValueError(f"{source}: its stage 1 is not finished")
-    theirs, ours = (json.loads(json.dumps(asdict(c))) for c in (TrainConfig.load(source/'config.json'), config))
-    differ = [f"{f}: {theirs[f]!r} there, {ours[f]!r} here" for f in STAGE1_FIELDS if theirs[f] != ours[f]]
-    if differ: raise ValueError(f"{source}: its stage 1 was trained with other settings ({'; '.join(differ)})")
-    if (run_dir/'state.json').exists(): raise FileExistsError(f"{run_dir}: a run is already there; resume it or pick a new folder")
-    run_dir.mkdir(parents=True, exist_ok=True)
-    for name in ('split.csv', 'features_train.npy', 'features_val.npy', 'best_head.keras'): shutil.copy2(source/name, run_dir/name)
-    config.save(run_dir/'config.json')
-    stage1 = [h for h in state['history'] if h['stage'] == 1]
-    best = max(stage1, key=lambda h: h[f'val_{config.selection_metric}'])
-    head = keras.saving.load_model(run_dir/'best_head.keras', safe_mode=True)
-    model = build_classifier(config.backbone, config.task, config.head, weights=config.weights, input_size=config.size,
-                             colour_constancy=config.colour_constancy)
-    atomic_write(run_dir/'best.keras', copy_head(head, model).save)
-    write_json(run_dir/'state.json', dict(epoch=len(stage1), stage=2, stage1_done=True, best_score=best[f'val_{config.selection_metric}'],
-                                          best_epoch=best['epoch'], wait=0, history=stage1, finished=False, checkpoint=''))
+# %% ../nbs/07_train.ipynb #3c18e5f9
+def training_targets(rows:pd.DataFrame,      # training rows with `image_id` and `label`
+                     config:TrainConfig,
+                     weights:dict|None=None, # class weights by label (`balance_training`'s); None: all 1
+                    )->tuple[np.ndarray, np.ndarray]: # targets (n, 1) float32, and each row's weight (n,)
+    """Each row's binary target (the label, blended with the teacher's probability when the config
+    has one) and its class weight."""
+    labels = rows.label.to_numpy(int)
+    by_label = _class_weight(weights) or {}
+    row_weights = np.array([by_label.get(int(l), 1.0) for l in labels], 'float32')
+    if config.teacher is None: return labels[:, None].astype('float32'), row_weights
+    teacher = pd.read_csv(config.teacher)
+    if not {'image_id', 'prob'} <= set(teacher.columns): raise DataError(f"{config.teacher}: a teacher CSV needs columns image_id and prob; found {list(teacher.columns)}")
+    missing = sorted(set(rows.image_id) - set(teacher.image_id))
+    if missing: raise DataError(f"{config.teacher}: no teacher probability for {len(missing)} training image(s), e.g. {missing[:3]}")
+    prob = teacher.drop_duplicates('image_id').set_index('image_id').prob.reindex(rows.image_id).to_numpy(float)
+    if not np.all((prob >= 0) & (prob <= 1)): raise DataError(f"{config.teacher}: teacher probabilities must lie in [0, 1]")
+    w = config.distill_weight
+    return (w * prob + (1 - w) * labels)[:, None].astype('float32'), row_weights
 
 # %% ../nbs/07_train.ipynb #7e29f331
 TINY_CONFIG: dict = dict(backbone='tiny_cnn', input_size=(48, 64), weights=None, stage1_epochs=2, stage2_epochs=1,
@@ -476,7 +467,8 @@ def tiny_run(dest:str|Path,            # a folder: the run goes to `dest/run`, i
              lesions_per_dx:int=8,     # size of the synthetic data set
              **changes,                # TrainConfig fields that differ from `TINY_CONFIG`
             )->Path:                   # `dest/run`
-    "A finished tiny training run (real files, meaningless predictions) for tests and demos, trained once per code version and cached."
+    """A finished tiny training run (real files, meaningless predictions) for tests and demos,
+    trained once per code version and cached."""
     import hashlib, os, sys, tempfile
     from skin_nbdev.data import make_tiny_ham
     from skin_nbdev.models import cache_dir

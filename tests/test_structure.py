@@ -14,17 +14,21 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE, NBS = ROOT/'skin_nbdev', ROOT/'nbs'
 MAX_LINES = 500
-SOURCE = re.compile(r'File to edit: \.\./nbs/(\d+)_\w+\.ipynb')
+SOURCE = re.compile(r'File to edit: \.\./nbs/(\d+[a-z]?)_\w+\.ipynb')
 SHIPPED_NAMED = re.compile(r'model ([0-9a-f]{12}) \(the shipped(?: 7-class)? model')
 
-def chapter_of_module() -> dict[str, int]:
+def chapter_number(prefix: str) -> float:
+    "A chapter's place in the book: '07' -> 7, '07b' -> 7.04 (fastai's habit: 07b comes after 07 and before 08)."
+    return int(prefix[:2]) + (ord(prefix[2]) - ord('a')) / 25 if len(prefix) > 2 else int(prefix)
+
+def chapter_of_module() -> dict[str, float]:
     "Module name -> the number of the chapter that exports it."
     chapters = {}
     for path in PACKAGE.glob('*.py'):
         if path.stem.startswith('_'): continue
         found = SOURCE.search(path.read_text(encoding='utf-8'))
         assert found, f'{path.name}: not exported from a numbered chapter'
-        chapters[path.stem] = int(found.group(1))
+        chapters[path.stem] = chapter_number(found.group(1))
     return chapters
 
 def package_imports(tree: ast.AST) -> set[str]:
@@ -63,8 +67,8 @@ def notebook_code(path: Path) -> str:
 
 def test_notebooks_import_only_their_own_or_earlier_chapters():
     chapters, problems = chapter_of_module(), []
-    for path in sorted(NBS.glob('[0-9][0-9]_*.ipynb')):
-        number = int(path.name[:2])
+    for path in sorted(NBS.glob('[0-9][0-9]*_*.ipynb')):
+        number = chapter_number(path.name.split('_')[0])
         for module in package_imports(ast.parse(notebook_code(path))):
             if module in chapters and chapters[module] > number: problems.append(f'{path.name} imports {module} (chapter {chapters[module]})')
     assert not problems, problems
