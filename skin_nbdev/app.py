@@ -51,6 +51,7 @@ def other_clinics_html(card:dict)->str:
             f"malignant lesions{measured}; a clinic recalibrates it on its own labelled images with "
             f"<code>skin-nbdev calibrate</code>.")
 
+# %% ../nbs/19_app.ipynb #4474e010
 def model_html(card:dict,                # the model card
                model_path:str|Path|None=None, # shown as the model's name
               )->str:                    # an HTML fragment
@@ -81,6 +82,7 @@ def disclaimer_html()->str:
 
 # %% ../nbs/19_app.ipynb #c1a9cc3a
 VERDICT_COLOURS = {'benign': '#1a7f37', 'malignant': '#cf222e', NO_VERDICT: '#6e7781'}
+
 TIER_COLOURS = {'low': '#1a7f37', 'intermediate': '#9a6700', 'high': '#cf222e', '': '#57606a'}
 
 def prob_bar_html(prob:float, threshold:float, width:int=220)->str:
@@ -90,6 +92,7 @@ def prob_bar_html(prob:float, threshold:float, width:int=220)->str:
             f'<div style="width:{prob * 100:.1f}%;height:100%;background:{colour};border-radius:3px"></div>'
             f'<div title="threshold" style="position:absolute;left:{threshold * 100:.1f}%;top:-3px;width:2px;height:20px;background:#24292f"></div></div>')
 
+# %% ../nbs/19_app.ipynb #0788a4df
 def row_html(row:dict|pd.Series,  # one prediction row
              threshold:float,     # the predictor's threshold (marked on the bar), where the row has none of its own
             )->str:               # an HTML fragment
@@ -264,6 +267,7 @@ def _draw_about(self:PredictorApp):
     figures = about_figures(self.predictor.card)
     self.about.children = (*self.about.children, *(widgets.Image(value=png, format='png') for png in figures))
 
+# %% ../nbs/19_app.ipynb #22e0bdf7
 @patch
 def patient_form(self:PredictorApp)->tuple[dict|None, str]:
     """The form's age, sex and body site (None when empty or unused), and a message about an age
@@ -310,6 +314,7 @@ def handle_files(self:PredictorApp, files:list[tuple[str, bytes]], # uploaded (n
     self._render()
     return new
 
+# %% ../nbs/19_app.ipynb #e1484a45
 @patch
 def cam_jpeg(self:PredictorApp, name:str, data:bytes)->bytes|None:
     """The Grad-CAM overlay of an uploaded picture as a JPEG (cached), or None when it cannot be
@@ -336,6 +341,7 @@ def _card(self:PredictorApp, row:pd.Series, data:bytes|None)->widgets.Widget:
     card.add_class('sn-result')   # CSS classes (sn-result, sn-file, sn-verdict, sn-error, sn-score, sn-download) let a browser test find things
     return card
 
+# %% ../nbs/19_app.ipynb #4c33ec8e
 @patch
 def _render(self:PredictorApp):
     "Rebuild the result cards, newest first, with pictures or Grad-CAM overlays as the toggle says."
@@ -364,6 +370,7 @@ def _on_upload(self:PredictorApp, change:dict):
     try: self.handle_files(files)
     finally: self.upload.value, self.upload.disabled = (), False
 
+# %% ../nbs/19_app.ipynb #fcfb60de
 @patch
 def try_examples(self:PredictorApp, n:int=8)->pd.DataFrame:
     """Predict `n` of the example pictures that ship with the package (half melanoma), their truth

@@ -84,6 +84,7 @@ class RandomGamma(keras.layers.Layer):
     def compute_output_shape(self, input_shape): return input_shape
     def get_config(self): return {**super().get_config(), 'gamma': self.gamma, 'value_range': self.value_range, 'seed': self.seed}
 
+# %% ../nbs/04_augment.ipynb #9dfa5cad
 @keras.saving.register_keras_serializable(package='skin_nbdev')
 class RandomVignette(keras.layers.Layer):
     """Darken the corners: multiply by `1 - s·r²` (r = 1 at the corners), s random in `strength`,
@@ -115,6 +116,7 @@ class RandomVignette(keras.layers.Layer):
 # %% ../nbs/04_augment.ipynb #51d6347f
 AUGMENTATIONS: tuple[str, ...] = ('basic', 'domain')
 
+# %% ../nbs/04_augment.ipynb #afa736cc
 def augmentation_layers(seed:int|None=None,    # makes the random draws reproducible
                         recipe:str='domain',   # 'basic' (the seed's) or 'domain' (for other clinics' pictures)
                         strength:float=1.0,    # 'domain' only: scales every range except rotation (0.5 = half as strong)

@@ -52,6 +52,7 @@ def tflite_path(model_path:str|Path, fmt:str, out_dir:str|Path|None=None)->Path:
 
 COMPANIONS = (card_path, ood_path, metadata_path)   # the files that travel with a model file
 
+# %% ../nbs/06_bundle.ipynb #434a362f
 def sha256_file(path:str|Path, chunk:int=1 << 20)->str:
     "Hex sha256 of a file, read in chunks."
     digest = hashlib.sha256()
@@ -96,6 +97,7 @@ def checked_card(path:str|Path, # a model file (`.keras` or `.tflite`) with its 
                              f"({str(card.get('sha256'))[:12]}...): the file is damaged or was replaced")
     return card
 
+# %% ../nbs/06_bundle.ipynb #295f15e7
 def update_card(model_path:str|Path, # a model file with its card next to it
                 entries:dict,        # keys to add or replace
                )->dict:              # the new card
@@ -203,6 +205,7 @@ def reader_accepts(obj:dict, reader:dict)->set[str]|None:
     keys = reader['classes'][obj['class_name']]
     return None if keys is None else set(keys)
 
+# %% ../nbs/06_bundle.ipynb #dfb9526c
 def config_problems(config:dict,  # a model config (the archive's `config.json`)
                     reader:dict,  # from `keras_reader`
                    )->list[str]:  # 'Class.key' the reader rejects; 'Class' for a class it does not know
@@ -268,6 +271,7 @@ def writer_versions()->dict:
     "The versions that write a model file now: Keras, TensorFlow, Python."
     return {'keras': keras.__version__, 'tensorflow': tf.__version__, 'python': platform.python_version()}
 
+# %% ../nbs/06_bundle.ipynb #ef5bcfe0
 def make_portable(path:str|Path,        # a `.keras` file just written by Keras
                   name:str|None=None,    # the file's name in messages (default: `path`'s)
                  )->tuple[str, list[str]]: # the oldest Keras that reads it, and what only newer Keras reads
@@ -293,6 +297,7 @@ def _package_version()->str:
         return __version__
     except ImportError: return 'unknown'
 
+# %% ../nbs/06_bundle.ipynb #17f08e04
 def save_model(model:keras.Model,     # e.g. from `build_classifier`
                path:str|Path,         # where to write; must end in `.keras`
                card:dict,             # at least `task` and `backbone` (`architecture_card`), plus whatever training knows
@@ -351,6 +356,7 @@ def check_keras_version(path:str|Path, card:dict):
         raise ModelFileError(f'{path}: this model file needs Keras >= {needed} (it was written by Keras '
                              f'{file_keras_version(path, card)}); Keras {keras.__version__} is installed. Fix: pip install "keras>={needed}"')
 
+# %% ../nbs/06_bundle.ipynb #81e08d14
 def _load_error(path:Path, card:dict, error:Exception)->ModelFileError:
     """One line saying why Keras could not build the model, and the pip fix when this Keras is older
     than the writer."""
@@ -455,6 +461,7 @@ def find_source(entry:dict,                 # a card's record of a file (`source
         warnings.warn(f"{found}: not the file the model was trained with (sha256 differs); used all the same")
     return found
 
+# %% ../nbs/06_bundle.ipynb #aa4e0ddb
 def model_split(model_path:str|Path,        # a model file with its card
                 data:str|Path|None=None,    # HAM10000 folder; found automatically when None
                 check:bool=True,            # assert no lesion straddles two splits (False only for the seed's leaky protocol)

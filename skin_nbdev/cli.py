@@ -93,6 +93,7 @@ TRAIN_OPTIONS: dict[str, dict] = {  # command-line option -> TrainConfig field, 
                     "are added to training; their val/test rows are never trained on"),
 }
 
+# %% ../nbs/20_cli.ipynb #ae8fb1d4
 def train_config(args:argparse.Namespace):
     "The recipe's `TrainConfig` with the options given on the command line put over it."
     from skin_nbdev.train import RECIPES
@@ -138,6 +139,7 @@ def print_headline(result:dict)->None:
     print(f"n={result['n']} prevalence={result['prevalence']:.3f} threshold={result['threshold']:.3f}")
     for key in ('auc', 'sensitivity', 'specificity', 'precision', 'npv', 'balanced_accuracy'): print(f"  {key:18s} {_fmt_ci(result, key)}")
 
+# %% ../nbs/20_cli.ipynb #e1b96f0d
 def cmd_evaluate(args:argparse.Namespace)->dict:
     "Evaluate a model on the HAM10000 split or an external CSV; write the report into `args.out`."
     from skin_nbdev.bundle import pretrained_path
@@ -196,6 +198,7 @@ def read_images_csv(csv:str|Path)->tuple[list[str], pd.DataFrame]:
     try: return paths, patient_table(table.drop(columns='image'), len(table))   # empty cells count as not given
     except ValueError as e: raise DataError(f"{csv}: {e}") from None
 
+# %% ../nbs/20_cli.ipynb #f5f9fc4a
 def cmd_predict(args:argparse.Namespace)->pd.DataFrame:
     """Predict images and folders (or the images of `--csv-in`, with their metadata); print the
     rows, write them to `args.csv` if given."""
@@ -248,6 +251,7 @@ def run_on_samples(out:Path)->Path:
     print(DISCLAIMER)
     return out
 
+# %% ../nbs/20_cli.ipynb #ed0c7a14
 def cmd_run(args:argparse.Namespace)->Path:
     """The main job: evaluate the shipped model (or train one with `--train` first) on the test
     split, then predict four test images."""
@@ -331,6 +335,7 @@ def add_bench_arguments(parser:argparse.ArgumentParser)->argparse.ArgumentParser
     parser.set_defaults(func=cmd_bench)
     return parser
 
+# %% ../nbs/20_cli.ipynb #0f1b17b3
 def cmd_bench(args:argparse.Namespace)->pd.DataFrame:
     """Measure the model and its TFLite exports; print the table and the machine, write JSON if
     asked."""
@@ -375,6 +380,7 @@ def cmd_app(args:argparse.Namespace)->str:
     subprocess.run(command, check=False)
     return url
 
+# %% ../nbs/20_cli.ipynb #7be829ae
 def add_app_arguments(sub:argparse.ArgumentParser)->None:
     "The options of `skin-nbdev app`."
     sub.add_argument('--model', default=None, help='a .tflite or .keras model file (default: the int8 copy of the model that ships with the package)')
@@ -452,7 +458,9 @@ def build_parser()->argparse.ArgumentParser:
         for option, spec in TRAIN_OPTIONS.items(): sub.add_argument(option, default=None, **spec)
     return parser
 
+# %% ../nbs/20_cli.ipynb #f44ea6d8
 USER_ERRORS: tuple[type, ...] = (ValueError, FileNotFoundError, FileExistsError, MissingFramework)  # bad input, not a bug: DataError,
+
                                                                  # ModelFileError and bad configs
                                                                  # are ValueErrors; a missing
                                                                  # framework says what to install

@@ -343,6 +343,7 @@ def save_split(table:pd.DataFrame, path:str|Path)->Path:
     "Write the split's portable columns to CSV (atomically: a reader never sees half a file)."
     return atomic_write(path, lambda tmp: table.loc[:, list(SPLIT_COLUMNS)].to_csv(tmp, index=False))
 
+# %% ../nbs/02_data.ipynb #9e13c3c4
 def load_split(path:str|Path,               # a CSV written by `save_split`
                data:str|Path|None=None,     # HAM10000 folder; found automatically when None
                check:bool=True,             # assert no lesion or group straddles two splits

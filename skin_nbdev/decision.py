@@ -127,6 +127,7 @@ def fit_temperature(y_true:Sequence[int],      # labels (0/1, or class index for
                           options=dict(xatol=1e-5))
     return float(np.exp(res.x))
 
+# %% ../nbs/09_decision.ipynb #30131ea3
 def apply_temperature(prob:np.ndarray,          # 1-D binary or (n, k) class probabilities (or logits)
                       temperature:float,        # from `fit_temperature`
                       from_logits:bool|None=None, # None: guess from the values
@@ -201,6 +202,7 @@ def calibrated_probability(outputs:np.ndarray, # raw model outputs: (n,) or (n, 
     p = malignant_probability(outputs) if outputs.ndim == 2 and outputs.shape[1] > 1 else outputs.reshape(-1)
     return recalibrate(apply_temperature(p, card_decision(card)[1], False), card.get('site_calibration'))
 
+# %% ../nbs/09_decision.ipynb #5b3fc9fe
 def class_probabilities(outputs:np.ndarray, # raw 7-class outputs (n, 7)
                         card:dict,          # a 7-class model's card; its `class_bias` was fitted on validation
                        )->np.ndarray:       # (n, 7) probabilities whose argmax is the reported diagnosis
@@ -276,6 +278,7 @@ def near_decision(probs:np.ndarray,  # calibrated P(malignant), (n,)
     log_odds = lambda p: logit(np.clip(np.asarray(p, float), 1e-7, 1 - 1e-7))
     return (np.abs(log_odds(probs)[:, None] - log_odds(points)[None]) < band).any(1)
 
+# %% ../nbs/09_decision.ipynb #f0aefaef
 def tta_change_table(views:np.ndarray,  # (v, n) or (v, n, 1) raw outputs of the test-time views, the identity first
                      card:dict,         # gives the temperature, threshold and tiers
                      bands:Sequence[float]=TTA_BANDS,

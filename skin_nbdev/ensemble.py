@@ -68,6 +68,7 @@ def error_detection(y:np.ndarray,      # binary labels
         images=('wrong', 'size'), spread_max=('spread', 'max'), error_rate=('wrong', 'mean'))
     return scores, table
 
+# %% ../nbs/21_ensemble.ipynb #35197ce6
 def plot_uncertainty(mean:np.ndarray, spread:np.ndarray, y:np.ndarray, threshold:float, table:pd.DataFrame,
                      title:str='Ensemble uncertainty')->Figure:
     "Left: error rate per spread quintile. Right: spread against mean probability, errors in red."

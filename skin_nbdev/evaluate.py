@@ -199,6 +199,7 @@ def _per_class(metrics:dict)->list[str]:
         lines.append(f"| {name} | {DX_NAMES.get(name, name)} | {fmt(c['recall'])} | {fmt(c['precision'])} | {fmt(c['auc'])} | {c['support']} |")
     return lines
 
+# %% ../nbs/11_evaluate.ipynb #ae98e94b
 def report_markdown(metrics:dict,              # from `evaluate_scores`, `metrics_with_ci`, or a 7-class evaluation
                     images:Sequence[str]=(),   # PNG file names, relative to the report
                     title:str='Evaluation report',
@@ -217,6 +218,7 @@ def report_markdown(metrics:dict,              # from `evaluate_scores`, `metric
     lines += [''] + [f'![{Path(i).stem}]({i})\n' for i in images] + [DISCLAIMER, '']
     return '\n'.join(lines)
 
+# %% ../nbs/11_evaluate.ipynb #6f6d85e6
 def write_report(out_dir:str|Path,              # folder to write (created if missing)
                  metrics:dict,                  # JSON-able metrics (numpy values are converted)
                  figures:dict[str, Figure]|None=None, # name -> figure, saved as `<name>.png`
@@ -242,6 +244,7 @@ def _check_scores(df:pd.DataFrame, name:str, cols:Sequence[str])->None:
     p = df[cols[0]].to_numpy(float)
     if np.isnan(p).any() or (p < 0).any() or (p > 1).any(): raise ValueError(f"{name}: {cols[0]} must be probabilities in [0, 1]")
 
+# %% ../nbs/11_evaluate.ipynb #f89e1fd3
 def evaluate_scores(val:pd.DataFrame,              # validation rows: labels, probabilities, lesion ids
                     test:pd.DataFrame,             # test rows, same columns
                     prob_col:str='prob',           # column of (uncalibrated) probability of malignant
@@ -340,6 +343,7 @@ def extra_validation_rows(card:dict, data:str|Path|None=None)->pd.DataFrame:
 SEVEN_CLASS_CARD_KEYS: tuple[str, ...] = ('n', 'balanced_accuracy', 'balanced_accuracy_ci', 'balanced_accuracy_unshifted', 'accuracy', 'auc',
                                            'per_class', 'confusion_matrix', 'class_names', 'temperature')
 
+# %% ../nbs/11_evaluate.ipynb #cd5e0c39
 def card_entries(binary:dict,             # the benign-vs-malignant evaluation (`evaluate_scores`)
                  seven:dict|None,         # the 7-class evaluation (`multiclass_report`), or None
                  tta:bool,                # whether the figures were taken with test-time augmentation
@@ -440,6 +444,7 @@ def labelled_predictions(model_path:str|Path, # a `.keras` or `.tflite` file wit
     outputs = table_outputs(model, good, tta).outputs
     return good.assign(prob=model.probability(outputs)), bad, outputs, model.card
 
+# %% ../nbs/11_evaluate.ipynb #e90a1658
 def evaluate_csv(model_path:str|Path, # a model file whose card holds the chosen threshold and temperature
                  csv:str|Path,        # columns `image`, `label` (and optionally `lesion_id`)
                  out_dir:str|Path,    # where metrics.json, report.md and the PNGs go

@@ -380,6 +380,7 @@ def load(cls:OODDetector, path:str|Path)->OODDetector:
     detector.model_sha256 = meta.get('model_sha256')
     return detector
 
+# %% ../nbs/13_explain.ipynb #a2ae9290
 def model_ood(model:LoadedModel)->OODDetector|None:
     """The OOD detector of a loaded model: beside it, else beside the `.keras` file a TFLite copy
     came from; None without one (or without features)."""

@@ -97,6 +97,7 @@ def _quantization(runner:TFLiteRunner, n_calibration:int, calibration_note:str)-
     return {'input': q(runner._in), 'output': q(runner._out), **({'features': q(runner._features)} if runner._features else {}),
             'calibration_images': n_calibration, 'calibration_source': calibration_note}
 
+# %% ../nbs/15_export.ipynb #754f936c
 def export_tflite(model_path:str|Path,                 # a `.keras` file with its card
                   out_dir:str|Path|None=None,          # where to write; default: next to the model
                   formats:Sequence[str]=TFLITE_FORMATS, # any of 'float32', 'float16', 'int8'
@@ -213,6 +214,7 @@ def _ms_per_call(forward:Callable, images:np.ndarray, runs:int, warmup:int)->np.
         start = time.perf_counter(); forward(images); times.append(time.perf_counter() - start)
     return np.array(times) * 1000
 
+# %% ../nbs/15_export.ipynb #b5458698
 def bench_model(path:str|Path,             # a `.keras` or `.tflite` file with its card
                 runs:int=200,              # timed calls at batch 1
                 warmup:int=20,             # untimed calls first

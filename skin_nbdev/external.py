@@ -62,6 +62,7 @@ def plot_rocs(sets:dict[str, pd.DataFrame], # set name -> rows with `label` and 
     fig.text(0.01, 0.005, FOOTNOTE, fontsize=6, color='grey')
     return save_figure(fig, path)
 
+# %% ../nbs/12_external.ipynb #ace4a0e1
 def plot_set_histograms(sets:dict[str, pd.DataFrame], # set name -> rows with `label` and `prob`
                         threshold:float,              # a dashed line on every panel
                         path:str|Path|None=None,
@@ -153,6 +154,7 @@ def calibration_need(y_true:Sequence[int], prob:Sequence[float], # a site's labe
                              ece_after=expected_calibration_error(y[~pick], recalibrate(p[~pick], point['site_calibration']))))
     return pd.DataFrame(rows)
 
+# %% ../nbs/12_external.ipynb #dd132d86
 def summarize_need(draws:pd.DataFrame)->pd.DataFrame:
     """Mean, spread and 10th percentile of the rest's sensitivity and specificity per calibration
     size."""

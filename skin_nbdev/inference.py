@@ -51,6 +51,7 @@ def _dequantize(values:np.ndarray, details:dict)->np.ndarray:
     scale, zero_point = details['quantization']
     return ((values.astype(np.float32) - zero_point) * scale).astype(np.float32)
 
+# %% ../nbs/10_inference.ipynb #136d25eb
 class TFLiteRunner:
     """A `.tflite` file on the LiteRT interpreter: raw outputs and pooled features of a batch of
     pictures."""
@@ -149,6 +150,7 @@ class LoadedModel:
         recalibration)."""
         return calibrated_probability(outputs, self.card)
 
+# %% ../nbs/10_inference.ipynb #32be2f57
 def load_model(path:str|Path,              # a `.keras` or `.tflite` file with its card next to it
                num_threads:int|None=None,  # TFLite interpreter threads; None: all cores
               )->LoadedModel:
@@ -204,6 +206,7 @@ def tta_policy(tta:bool|str|None, # the caller's choice: True, False, 'selective
         raise ValueError(f"{name}: selective test-time augmentation needs a TFLite file whose card has a `tta_band` (see the Ship chapter)")
     return True, float(card['tta_band'])
 
+# %% ../nbs/10_inference.ipynb #9ca8c61e
 def describe_tta(tta:bool, band:float|None)->str:
     "The TTA policy in words."
     return 'off' if not tta else ('on (4 flips)' if band is None else f'selective (4 flips within {band:g} log-odds of a decision point)')
@@ -238,6 +241,7 @@ def _cache_file(model:LoadedModel, table:pd.DataFrame, tta:bool, cache_dir:str|P
     ids = hashlib.sha256('\n'.join(map(str, table.get('image_id', table.path))).encode()).hexdigest()[:12]
     return Path(cache_dir)/f'{model.path.stem}-{model.sha}-{ids}-{"tta" if tta else "one"}.npz'
 
+# %% ../nbs/10_inference.ipynb #ccddee3b
 def table_outputs(model:LoadedModel|str|Path,   # a loaded model, or a model file
                   table:pd.DataFrame,           # rows with `path` (and `image_id`, for the cache)
                   tta:bool|None=None,           # the four views; None: as the card says (`tta`)

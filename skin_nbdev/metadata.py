@@ -210,6 +210,7 @@ def split_outputs(model_path:str|Path,   # a model file with its card
 
 # %% ../nbs/14_metadata.ipynb #53bdbe7f
 ADJUSTER_C_GRID: tuple[float, ...] = (0.001, 0.01, 0.03, 0.1, 0.3, 1.0, 10.0)   # ~20 inputs, 1,500 rows
+
 SITE_ALIASES: dict[str, str] = {'site': 'localization', 'body_site': 'localization', 'location': 'localization', 'gender': 'sex'}
 
 def patient_table(table:pd.DataFrame|Mapping|None, # rows with age, sex and body site (or a dict for one patient)
@@ -235,6 +236,7 @@ def _known(table:pd.DataFrame, column:str, encoder:MetadataEncoder|None)->pd.Ser
     values = _categories(table, column)
     return values.isin(encoder.categories.get(column, [])) if encoder is not None else values != UNKNOWN
 
+# %% ../nbs/14_metadata.ipynb #3cb3813f
 def has_metadata(table:pd.DataFrame, encoder:MetadataEncoder|None=None)->np.ndarray:
     """True for the rows that give at least one of age, sex and body site (with `encoder`: a value
     it knows)."""
@@ -262,6 +264,7 @@ def unseen_values(table:pd.DataFrame, encoder:MetadataEncoder)->dict[str, list[s
         if unseen: out[column] = unseen
     return out
 
+# %% ../nbs/14_metadata.ipynb #5a420c68
 def adjuster_inputs(prob:np.ndarray,           # the image model's calibrated P(malignant), (n,)
                     table:pd.DataFrame,        # the same n rows' age, sex, localization
                     encoder:MetadataEncoder,   # fitted on training rows
@@ -335,6 +338,7 @@ def save(self:MetadataAdjuster, path:str|Path)->Path:
     text = json.dumps(saved, indent=1, default=float)
     return write_text(path, text)
 
+# %% ../nbs/14_metadata.ipynb #db471791
 @patch(cls_method=True)
 def load(cls:MetadataAdjuster, path:str|Path)->MetadataAdjuster:
     """Read an adjuster written by `save`; anything else is a `ValueError` naming the file and the
@@ -357,6 +361,7 @@ def load(cls:MetadataAdjuster, path:str|Path)->MetadataAdjuster:
         raise ValueError(f"{path}: {len(adjuster.coef)} weights for {1 + len(encoder.feature_names)} inputs: the file is damaged")
     return adjuster
 
+# %% ../nbs/14_metadata.ipynb #55263270
 def load_adjuster(model_path:str|Path, # a `.keras` or `.tflite` model file
                   card:dict,           # its card (for the sha256 the adjuster must match)
                  )->MetadataAdjuster|None: # None when the model has none, or has one fitted for another model

@@ -21,10 +21,13 @@ __all__ = ['CI_METRICS', 'AGE_BANDS', 'SUBGROUPS', 'SEED_REPORTED', 'HAM_PREVALE
 
 # %% ../nbs/08_metrics.ipynb #0635b5bd
 _MALIGNANT_MIX = {'mel': 1113, 'bcc': 514, 'akiec': 327}            # HAM10000 counts, used as weights
+
 _BENIGN_MIX = {'nv': 6705, 'bkl': 1099, 'vasc': 142, 'df': 115}
+
 _SITES = ('back', 'lower extremity', 'trunk', 'upper extremity', 'abdomen', 'face', 'chest', 'foot',
           'neck', 'scalp', 'hand', 'unknown')
 
+# %% ../nbs/08_metrics.ipynb #b074a9a5
 def synthetic_scores(n_images:int=1500,        # rows (images)
                      n_lesions:int=1100,       # lesions; the extra images go to 2-3 image lesions
                      prevalence:float=0.195,   # share of malignant lesions
@@ -171,6 +174,7 @@ def percentile_intervals(values:np.ndarray, alpha:float)->list[tuple[float|None,
         res.append((float(np.quantile(col, alpha / 2)), float(np.quantile(col, 1 - alpha / 2))) if len(col) else (None, None))
     return res
 
+# %% ../nbs/08_metrics.ipynb #a3925a85
 def bootstrap_ci(y_true:Sequence[int],   # 1 = malignant
                  prob:Sequence[float],   # predicted probability of malignant
                  groups:Sequence|None,   # lesion id per image (None: resample images)

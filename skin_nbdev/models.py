@@ -30,6 +30,7 @@ __all__ = ['tf', 'keras', 'LITE0_STAGES', 'LITE0_BN_EPS', 'LITE0_SCALE', 'LITE0_
 _TORCH_STORAGES = {'FloatStorage': np.float32, 'DoubleStorage': np.float64, 'HalfStorage': np.float16,
                    'LongStorage': np.int64, 'IntStorage': np.int32, 'ShortStorage': np.int16,
                    'ByteStorage': np.uint8, 'CharStorage': np.int8, 'BoolStorage': np.bool_}
+
 _TORCH_LEGACY_MAGIC = 0x1950a86a20f9469cfc6c
 
 @dataclass
@@ -45,6 +46,7 @@ class _TensorRef:
 
 def _rebuild_tensor_v2(storage, offset, size, stride, *args): return _TensorRef(storage, offset, tuple(size), tuple(stride))
 
+# %% ../nbs/05_models.ipynb #aaf589b2
 class TorchLegacyUnpickler(pickle.Unpickler):
     """Unpickler for legacy `.pth` state dicts that allows only OrderedDict, storages and
     `_rebuild_tensor_v2`."""
@@ -304,6 +306,7 @@ class BackboneSpec:
 
 # %% ../nbs/05_models.ipynb #5e790d07
 def _resnet50(input_shape, weights='auto'): return keras_app_backbone(keras.applications.ResNet50, input_shape, weights)
+
 def tiny_cnn(input_shape, weights=None)->keras.Model:
     """A small randomly initialised CNN (three conv-BN-ReLU blocks) for tests and CI: no pretrained
     weights."""
@@ -315,8 +318,10 @@ def tiny_cnn(input_shape, weights=None)->keras.Model:
         x = layers.BatchNormalization(name=f'bn{i}')(x)
         x = layers.ReLU(name=f'relu{i}')(x)
     return keras.Model(inp, x, name='backbone')
+
 def _efficientnetb0(input_shape, weights='auto'): return keras_app_backbone(keras.applications.EfficientNetB0, input_shape, weights)
 
+# %% ../nbs/05_models.ipynb #e227e4be
 BACKBONES: dict[str, BackboneSpec] = {s.name: s for s in [
     BackboneSpec('efficientnet_lite0', efficientnet_lite0, (224, 224), '(x - 127) / 128',
                  lambda: [layers.Rescaling(LITE0_SCALE, LITE0_OFFSET, name='normalize')],
@@ -331,6 +336,7 @@ BACKBONES: dict[str, BackboneSpec] = {s.name: s for s in [
     BackboneSpec('tiny_cnn', tiny_cnn, (64, 64), 'x / 255', lambda: [layers.Rescaling(1 / 255, name='normalize')],
                  None, 4, 32, 'a small random CNN for tests and CI, never for results'),
 ]}
+
 DEFAULT_BACKBONE = 'efficientnet_lite0'
 
 def get_backbone(name:str=DEFAULT_BACKBONE)->BackboneSpec:

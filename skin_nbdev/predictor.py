@@ -207,6 +207,7 @@ def diagnoses(self:Predictor, images:np.ndarray, # (n, H, W, 3) decoded images a
 # %% ../nbs/18_predictor.ipynb #7b3a955f
 PREDICTION_COLUMNS: tuple[str, ...] = ('file', 'prob_malignant', 'verdict', 'risk_tier', 'top_dx', 'truth', 'correct',
                                        'prob_image', 'threshold', 'metadata', 'ood_score', 'warning', 'error')
+
 NO_VERDICT = 'no verdict'   # the verdict of an image that does not look like dermoscopy
 
 @patch
@@ -226,6 +227,7 @@ def decide(self:Predictor, probs:np.ndarray,       # calibrated P(malignant) fro
     out.loc[given, 'metadata'] = describe_metadata(patient[given], self.adjuster.encoder)
     return out
 
+# %% ../nbs/18_predictor.ipynb #02b71f93
 @patch
 def rows(self:Predictor, decoded:list[dict], # from `Predictor.decode`
          probs:np.ndarray,                   # calibrated P(malignant) of the decoded items without error, in order
@@ -276,6 +278,7 @@ def adjusted_rows(self:Predictor, patient:pd.DataFrame|None)->np.ndarray|None:
     if patient is None or self.adjuster is None: return None
     return np.asarray(has_metadata(patient, self.adjuster.encoder), bool)
 
+# %% ../nbs/18_predictor.ipynb #6c934307
 @patch
 def predict(self:Predictor, items:Iterable,          # paths and/or (name, bytes) pairs
             progress:Callable[[int, int], None]|None=None, # called as progress(done, total) after each batch

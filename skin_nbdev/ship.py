@@ -53,6 +53,7 @@ def portable_card(card:dict,                 # a model card (possibly from an ol
     if training.get('teacher'): training['teacher'] = _portable_name(training['teacher'], root)
     return card
 
+# %% ../nbs/16_ship.ipynb #7a1f6b96
 def machine_paths(obj, where:str='card')->list[str]:
     "Every string in a card that looks like an absolute path of a machine ('/...', 'C:\\...'), with where it is."
     if isinstance(obj, dict): return [p for k, v in obj.items() for p in machine_paths(v, f'{where}.{k}')]
@@ -107,6 +108,7 @@ def external_figures(model_path:str|Path,        # the shipped model file (its c
     return {**{k: result[k] for k in EXTERNAL_KEYS}, 'threshold': result['threshold'], 'resampled': 'images (no lesion ids)',
             'positives': 'melanoma only', 'never_trained_on': True, 'parts': sorted(set(rows.split)), 'model_sha256': result['model_sha256']}
 
+# %% ../nbs/16_ship.ipynb #39f51299
 def seven_class_external(model_path:str|Path,    # a 7-class model file with its card (its class shifts are applied)
                          csv:str|Path|None=None, # a labelled CSV with `split` and `dx`; None: ISIC 2017's labels.csv
                          n_boot:int=1000,
@@ -159,6 +161,7 @@ def _ship_binary(run_dir:Path, out_dir:Path, data, external, n_boot:int, say:Cal
     say(f'selective TTA band {band:g} log-odds (flips on {chosen.share_flipped:.1%} of validation images)')
     return dict(keras=dest, int8=int8, test=test, external=ext, tta_band=band)
 
+# %% ../nbs/16_ship.ipynb #f1182ba8
 def _ship_multiclass(run_dir:Path, out_dir:Path, data, external, n_boot:int, say:Callable)->dict:
     """The 7-class bundle: the int8 copy only, evaluated as the file itself (its Keras network stays
     in the run folder)."""
@@ -172,6 +175,7 @@ def _ship_multiclass(run_dir:Path, out_dir:Path, data, external, n_boot:int, say
     say(f"int8 copy {short_sha(checked_card(int8))}: 7-class balanced accuracy {result['balanced_accuracy']:.3f} {result['balanced_accuracy_ci']}")
     return dict(int8=int8, test=result)
 
+# %% ../nbs/16_ship.ipynb #0d1c4add
 def ship(run_dir:str|Path,                  # a finished training run
          out_dir:str|Path|None=None,        # where the bundle goes; None: the package's own assets
          data:str|Path|None=None,           # HAM10000 folder; found automatically when None

@@ -34,10 +34,13 @@ __all__ = ['tf', 'keras', 'PROTOCOLS', 'MONITOR_METRICS', 'MONITORS', 'RECIPES',
 
 # %% ../nbs/07_train.ipynb #b3cfa182
 PROTOCOLS: tuple[str, ...] = ('lesion', 'seed_leaky')
+
 MONITOR_METRICS: tuple[str, ...] = ('auc', 'balanced_accuracy')
+
 MONITORS: dict[str, str] = {'binary': 'auc',                    # one-vs-rest AUC would let naevi (67%) pick the 7-class epochs:
                             'multiclass': 'balanced_accuracy'}  # the mean of the seven recalls is what the benchmark ranks
 
+# %% ../nbs/07_train.ipynb #bfb4bc52
 @dataclass
 class TrainConfig:
     "Everything that defines a training run; saved as `config.json` in the run folder."
@@ -156,6 +159,7 @@ class BalancedAccuracy(keras.metrics.Metric):
     def reset_state(self): self.confusion.assign(tf.zeros_like(self.confusion))
     def get_config(self): return {**super().get_config(), 'num_classes': self.num_classes}
 
+# %% ../nbs/07_train.ipynb #220985f2
 def compile_model(model:keras.Model, config:TrainConfig,
                   learning_rate:float|keras.optimizers.schedules.LearningRateSchedule,
                   ema:float|None=None,   # momentum of Keras' moving average of the weights (`use_ema`); None: none
@@ -224,6 +228,7 @@ def read_state(run_dir:Path)->dict:
     if 'best_auc' in state: state['best_score'] = state.pop('best_auc')
     return state
 
+# %% ../nbs/07_train.ipynb #fd5bd30d
 class RunCheckpoint(keras.callbacks.Callback):
     """Save model, best model and state every epoch; stop a stage after `patience` epochs without a
     better validation `monitor`."""
@@ -255,6 +260,7 @@ class RunCheckpoint(keras.callbacks.Callback):
 def _class_weight(weights:dict|None)->dict|None:
     return {int(k): float(v) for k, v in weights.items()} if weights else None
 
+# %% ../nbs/07_train.ipynb #090ed687
 def run_stage1(config:TrainConfig, run_dir:Path, state:dict, train:pd.DataFrame, val:pd.DataFrame,
                weights:dict|None, model:keras.Model, verbose:int=1, strategy:tf.distribute.Strategy|None=None)->None:
     """Train the head on cached features of the frozen backbone (resuming from `state`), inside
@@ -316,6 +322,7 @@ def run_stage2(config:TrainConfig, run_dir:Path, state:dict, train:pd.DataFrame,
     model.fit(dataset(train, True), validation_data=dataset(val, False), epochs=stage1_epochs + config.stage2_epochs,
               initial_epoch=done, class_weight=None if config.teacher else _class_weight(weights), callbacks=callbacks, shuffle=False, verbose=verbose)
 
+# %% ../nbs/07_train.ipynb #3458089d
 def ema_swap(resumed:bool)->keras.callbacks.SwapEMAWeights:
     """Keras' `SwapEMAWeights`, put before `RunCheckpoint`: the averaged weights are in place to
     validate and to be saved."""
@@ -376,6 +383,7 @@ def validation_split(config:TrainConfig)->str:
     other)."""
     return 'val' if config.protocol == 'lesion' else 'test'
 
+# %% ../nbs/07_train.ipynb #b475de5a
 def train(run_dir:str|Path,                 # folder for checkpoints, history, plots and the final model
           config:TrainConfig|None=None,     # ignored when resuming: the run's config.json is used
           data:str|Path|None=None,          # HAM10000 folder; found automatically when None

@@ -24,6 +24,7 @@ STAGE1_FIELDS: tuple[str, ...] = ('task', 'backbone', 'input_size', 'head', 'wei
                                   'feature_views', 'stage1_epochs', 'stage1_lr', 'batch_size', 'label_smoothing', 'seed',
                                   'split_seed', 'protocol', 'monitor', 'teacher', 'distill_weight')   # the settings stage 1's result depends on
 
+# %% ../nbs/07b_train_more.ipynb #d1ca090a
 def fork_stage1(source:str|Path,     # a run folder whose stage 1 is finished
                 run_dir:str|Path,    # the new run folder (must not hold a run)
                 config:TrainConfig,  # the new run's config: stage-1 settings as `source`'s, stage 2 free

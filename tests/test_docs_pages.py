@@ -73,3 +73,18 @@ def test_anchor_rule_finds_broken_links(tmp_path):
 def test_every_link_and_anchor_resolves(pages):
     problems = anchor_problems(pages)
     assert not problems, '\n'.join(problems)
+
+def test_test_cells_are_folded(pages):
+    "A cell marked `#| code-fold: true` (the chapters' test cells) shows a 'Tests' summary; its code appears when opened."
+    skip_or_fail(None if Path(CHROMIUM).exists() else f'{CHROMIUM} not found (apt-get install -y chromium)')
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto((pages/'07_train.html').as_uri(), wait_until='load')
+        folds = page.locator('details.code-fold')
+        assert folds.count() >= 5, folds.count()
+        first_code = folds.first.locator('.jp-Cell-inputWrapper')
+        assert folds.first.locator('summary').inner_text() == 'Tests'
+        assert not first_code.is_visible()
+        folds.first.locator('summary').click()
+        assert first_code.is_visible() and 'test_' in first_code.inner_text()
+        page.close()

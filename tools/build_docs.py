@@ -106,6 +106,7 @@ def apply_cell_options(nb) -> nbformat.NotebookNode:
                 out.data['text/markdown'] = pandoc_links_to_html(out.data['text/markdown'])
         tags = set(cell.metadata.get('tags', []))
         if opts.get('echo') == 'false' or not cell.source.strip(): tags.add('remove_input')
+        if opts.get('code-fold') == 'true': tags.add('fold')   # Quarto folds it; `FOLD_SCRIPT` does here
         cell.metadata['tags'] = sorted(tags)
         if cell.source.strip() or cell.get('outputs'): cells.append(cell)
     nb.cells = cells
@@ -188,6 +189,13 @@ def link_pages(body: str) -> str:
     "Links between notebooks point at their pages."
     return re.sub(r'href="(?:\./)?([\w-]+)\.ipynb(#[^"]*)?"', lambda m: f'href="{m.group(1)}.html{m.group(2) or ""}"', body)
 
+FOLD_SCRIPT = ("""<script>document.addEventListener('DOMContentLoaded', () => {
+  for (const input of document.querySelectorAll('.celltag_fold .jp-Cell-inputWrapper')) {
+    const fold = document.createElement('details'), summary = document.createElement('summary');
+    summary.textContent = 'Tests'; fold.className = 'code-fold'; fold.append(summary);
+    input.before(fold); fold.append(input);
+  }});</script>""")   # what Quarto's `code-fold: true` does: the cell's code behind a 'Tests' summary
+
 def write_pages(cache: Path, nbs: Path, out: Path) -> list[Path]:
     "One HTML page per processed notebook, each with the sidebar; the notebooks' images copied along."
     out.mkdir(parents=True, exist_ok=True)
@@ -198,7 +206,7 @@ def write_pages(cache: Path, nbs: Path, out: Path) -> list[Path]:
     html_pages, written = exporter(HTMLExporter), []
     for stem, _ in pages:
         body, _ = html_pages.from_notebook_node(page_notebook(cache/f'{stem}.ipynb'))
-        body = pandoc_anchors(link_pages(body)).replace('</head>', NAV_CSS + '</head>', 1)
+        body = pandoc_anchors(link_pages(body)).replace('</head>', NAV_CSS + FOLD_SCRIPT + '</head>', 1)
         body = re.sub(r'(<body[^>]*>)', lambda m: m.group(1) + sidebar_html(pages, stem), body, count=1)
         (out/f'{stem}.html').write_text(body, encoding='utf-8'); written.append(out/f'{stem}.html')
     return written
