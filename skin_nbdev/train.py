@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 from fastcore.basics import patch
 
 from .runtime import keras as _keras, tensorflow
-from .data import (BALANCING, DX_CLASSES, TASKS, DataError, balance_training, class_names, encode_labels, extra_training_rows,
+from .data import (BALANCING, TASKS, DataError, balance_training, class_names, encode_labels, extra_training_rows,
                              label_column, load_split, make_split, save_split, seed_leaky_split)
 from .files import atomic_write, write_json
 from .augment import AUGMENTATIONS, augmentation_layers, make_dataset

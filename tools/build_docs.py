@@ -189,12 +189,12 @@ def link_pages(body: str) -> str:
     "Links between notebooks point at their pages."
     return re.sub(r'href="(?:\./)?([\w-]+)\.ipynb(#[^"]*)?"', lambda m: f'href="{m.group(1)}.html{m.group(2) or ""}"', body)
 
-FOLD_SCRIPT = ("""<script>document.addEventListener('DOMContentLoaded', () => {
+FOLD_SCRIPT = """<script>document.addEventListener('DOMContentLoaded', () => {
   for (const input of document.querySelectorAll('.celltag_fold .jp-Cell-inputWrapper')) {
     const fold = document.createElement('details'), summary = document.createElement('summary');
     summary.textContent = 'Tests'; fold.className = 'code-fold'; fold.append(summary);
     input.before(fold); fold.append(input);
-  }});</script>""")   # what Quarto's `code-fold: true` does: the cell's code behind a 'Tests' summary
+  }});</script>"""   # what Quarto's `code-fold: true` does: the cell's code behind a 'Tests' summary
 
 def write_pages(cache: Path, nbs: Path, out: Path) -> list[Path]:
     "One HTML page per processed notebook, each with the sidebar; the notebooks' images copied along."

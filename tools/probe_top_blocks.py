@@ -13,8 +13,6 @@ from skin_nbdev.runtime import keras as _keras
 from skin_nbdev.models import build_classifier, set_trainable
 
 keras = _keras()
-HEAD = ('pool', 'head_dense1', 'head_drop1', 'head_dense2', 'head_drop2', 'prob')
-
 def top_model(full: keras.Model, cut: str) -> keras.Model:
     "The layers of `full` after backbone layer `cut`, as a model fed that layer's output (the layers are shared)."
     backbone = full.get_layer('backbone')
@@ -22,7 +20,7 @@ def top_model(full: keras.Model, cut: str) -> keras.Model:
     rest = keras.Model(tensor, backbone.output, name='top_backbone')
     x = keras.Input(tensor.shape[1:], name=cut)
     y = rest(x)
-    for name in HEAD: y = full.get_layer(name)(y)
+    for layer in full.layers[full.layers.index(backbone) + 1:]: y = layer(y)   # pooling and the head
     return keras.Model(x, y)
 
 def seconds_per_step(model: keras.Model, inputs: np.ndarray, labels: np.ndarray, steps: int = 8) -> float:
