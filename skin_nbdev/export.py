@@ -127,7 +127,7 @@ def export_tflite(model_path:str|Path,                 # a `.keras` file with it
             written = TFLiteRunner(content, path.name)
             quant = _quantization(written, len(calib), note) if fmt == 'int8' else None
             write_json(card_path(path), {**tflite_card(card, path, fmt, model_path, quant),
-                                         'outputs': ['probabilities', 'features'] if written.has_features else ['probabilities']}, indent=2)
+                                         'outputs': ['probabilities'] + ['features'] * written.has_features + ['dx_probabilities'] * written.has_dx}, indent=2)
             for companion in (metadata_path, ood_path):   # adjuster and OOD detector: fitted on the source model, whose sha256 the card keeps
                 if companion(model_path).is_file() and (companion is metadata_path or written.has_features):
                     atomic_write(companion(path), lambda t: shutil.copyfile(companion(model_path), t))

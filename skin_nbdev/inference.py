@@ -19,6 +19,7 @@ from .preprocess import decode_image_bytes, read_image
 from .bundle import ModelFileError, checked_card, load_keras, short_sha
 from .decision import calibrated_probability, decision_points, near_decision
 from .files import atomic_write
+from .data import DX_CLASSES
 
 tf = Deferred(_tensorflow)   # imported only for a `.keras` file
 
@@ -53,8 +54,8 @@ def _dequantize(values:np.ndarray, details:dict)->np.ndarray:
 
 # %% ../nbs/10_inference.ipynb #136d25eb
 class TFLiteRunner:
-    """A `.tflite` file on the LiteRT interpreter: raw outputs and pooled features of a batch of
-    pictures."""
+    """A `.tflite` file on the LiteRT interpreter: raw outputs, pooled features and 7-class head (when
+    the file has them) of a batch of pictures."""
     def __init__(self, content:bytes,             # the file's bytes
                  name:str='<tflite>',             # for messages
                  num_threads:int|None=None):      # interpreter threads; None: all cores
@@ -63,10 +64,13 @@ class TFLiteRunner:
         except (ValueError, RuntimeError) as e: raise ModelFileError(f"{name}: damaged TFLite model ({e})") from e
         outputs = signature_outputs(self.interpreter)
         self.name, self._in, self._out = name, self.interpreter.get_input_details()[0], outputs[0]
-        self._features = outputs[1] if len(outputs) > 1 else None   # pooled backbone features, if exported with them
+        width = lambda o: int(o['shape'][-1])
+        # a binary network's 7-class head (`dx`) is its 7-wide output; the pooled backbone features are the other
+        self._dx = next((o for o in outputs[1:] if width(self._out) == 1 and width(o) == len(DX_CLASSES)), None)
+        self._features = next((o for o in outputs[1:] if o is not self._dx), None)
         self._batch, self.input_dtype = int(self._in['shape'][0]), np.dtype(self._in['dtype'])
         self.input_size = tuple(int(s) for s in self._in['shape'][1:3])   # (H, W)
-        self.n_outputs, self.has_features = int(self._out['shape'][-1]), self._features is not None
+        self.n_outputs, self.has_features, self.has_dx = width(self._out), self._features is not None, self._dx is not None
 
     def quantize_input(self, images:np.ndarray)->np.ndarray:
         """Images as the interpreter's input type: float32, or quantized integers (uint8 with scale
@@ -77,36 +81,36 @@ class TFLiteRunner:
         info = np.iinfo(self.input_dtype)
         return np.clip(np.round(np.asarray(images, np.float32) / scale + zero_point), info.min, info.max).astype(self.input_dtype)
 
-    def run(self, images:np.ndarray)->tuple[np.ndarray, np.ndarray|None]:
-        """One interpreter call: raw outputs (n, k) float32 and pooled features (n, C), or None
-        without them."""
+    def run(self, images:np.ndarray)->tuple[np.ndarray, np.ndarray|None, np.ndarray|None]:
+        """One interpreter call: raw outputs (n, k) float32, pooled features (n, C) and the 7-class
+        head's probabilities (n, 7), each None where the file has none."""
         if len(images) != self._batch:
             self.interpreter.resize_tensor_input(self._in['index'], [len(images), *self.input_size, 3], strict=True)
             self.interpreter.allocate_tensors(); self._batch = len(images)
         self.interpreter.set_tensor(self._in['index'], self.quantize_input(np.ascontiguousarray(images)))
         self.interpreter.invoke()
-        outputs = _dequantize(self.interpreter.get_tensor(self._out['index']), self._out)
-        return outputs, (_dequantize(self.interpreter.get_tensor(self._features['index']), self._features) if self._features else None)
+        read = lambda details: _dequantize(self.interpreter.get_tensor(details['index']), details) if details else None
+        return read(self._out), read(self._features), read(self._dx)
 
 # %% ../nbs/10_inference.ipynb #e773909b
 class KerasRunner:
-    "A Keras network, compiled once: raw outputs and pooled features of a batch of pictures."
+    "A Keras network, compiled once: raw outputs, pooled features and 7-class head (where it has them) of a batch of pictures."
     def __init__(self, network, # a `keras.Model` taking 0-255 RGB (from `load_keras`)
                  name:str='<keras>'):
         from skin_nbdev.models import with_features   # TensorFlow, imported here only: a `.keras` file needs it
         both = with_features(network)
         self.network, self.name, self.has_features = network, name, both is not network
         self.input_size = tuple(int(s) for s in network.input_shape[1:3])
-        self.n_outputs = int(network.output_shape[-1])
+        self.n_outputs, self.has_dx = int(network.outputs[0].shape[-1]), len(network.outputs) > 1   # a second output: the 7-class head
         h, w = self.input_size
         self._call = tf.function(lambda x: both(x, training=False), input_signature=[tf.TensorSpec((None, h, w, 3), tf.float32)])
 
-    def run(self, images:np.ndarray)->tuple[np.ndarray, np.ndarray|None]:
-        """One call of the compiled network: raw outputs (n, k) float32 and pooled features (n, C),
-        or None without a `pool` layer."""
+    def run(self, images:np.ndarray)->tuple[np.ndarray, np.ndarray|None, np.ndarray|None]:
+        """One call of the compiled network: raw outputs (n, k) float32, pooled features (n, C) (None
+        without a `pool` layer) and the 7-class head's probabilities (n, 7) (None without one)."""
         out = self._call(tf.constant(np.asarray(images, np.float32)))
-        if not self.has_features: return out.numpy(), None
-        return out[0].numpy(), out[1].numpy()
+        out = [o.numpy() for o in (out if isinstance(out, (list, tuple)) else [out])]
+        return out[0], out[1] if self.has_features else None, out[-1] if self.has_dx else None
 
 # %% ../nbs/10_inference.ipynb #0badbbf4
 @dataclass
@@ -131,6 +135,8 @@ class LoadedModel:
     def format(self)->str: return self.card.get('format', 'tflite' if self.is_tflite else 'keras')
     @property
     def has_features(self)->bool: return self.runner.has_features
+    @property
+    def has_dx(self)->bool: return self.runner.has_dx   # a 7-class head beside the binary one (card: `dx_head`)
 
     def __repr__(self): return f"LoadedModel({self.path.name}: {self.format}, {self.task}, {'x'.join(map(str, self.input_size))}, model {self.sha})"
 
@@ -170,12 +176,12 @@ VIEW_NAMES: tuple[str, ...] = tuple(VIEWS)
 def forward(model:LoadedModel,            # from `load_model`
             images:np.ndarray,            # (n, H, W, 3) uint8 pictures at the model's input size
             tta:bool=False,               # average the outputs over the four `VIEWS`
-           )->tuple[np.ndarray, np.ndarray|None]: # raw outputs (n, k), the mean over the views; pooled features (n, C) of the picture as it is
+           )->tuple[np.ndarray, np.ndarray|None, np.ndarray|None]: # raw outputs (n, k), the mean over the views; pooled features (n, C) and 7-class head (n, 7) of the picture as it is
     """The model's raw outputs for a batch (averaged over the four views with `tta`), and the pooled
-    features of the pictures as they are."""
-    outputs, features = model.runner.run(images)
+    features and 7-class head's probabilities of the pictures as they are (None where it has none)."""
+    outputs, features, dx = model.runner.run(images)
     if tta: outputs = np.mean([outputs, *(model.runner.run(VIEWS[name](images))[0] for name in VIEW_NAMES[1:])], 0)
-    return outputs, features
+    return outputs, features, dx
 
 # %% ../nbs/10_inference.ipynb #61580b44
 def selective_tta(model:LoadedModel,          # its card gives the decision points
@@ -234,6 +240,7 @@ class TableOutputs:
     outputs: np.ndarray          # (n, k) raw outputs, averaged over the views
     features: np.ndarray|None    # (n, C) pooled features of the pictures as they are; None when the file has none
     views: np.ndarray|None       # (4, n, k) each view's outputs (`keep_views`), else None
+    dx: np.ndarray|None = None   # (n, 7) the 7-class head's probabilities of the pictures as they are; None without one
 
 def _cache_file(model:LoadedModel, table:pd.DataFrame, tta:bool, cache_dir:str|Path)->Path:
     """Where `table_outputs` keeps a result: the model's short sha256, the table's image ids, the
@@ -256,22 +263,24 @@ def table_outputs(model:LoadedModel|str|Path,   # a loaded model, or a model fil
     tta = bool(model.card.get('tta', False)) if tta is None else bool(tta)
     cache = _cache_file(model, table, tta or keep_views, cache_dir) if cache_dir is not None and not keep_views else None
     if cache is not None and cache.is_file():
-        with np.load(cache) as z: return TableOutputs(z['outputs'], z['features'] if z['features'].size else None, None)
+        with np.load(cache) as z: return TableOutputs(z['outputs'], z['features'] if z['features'].size else None, None, z['dx'] if z['dx'].size else None)
     names = VIEW_NAMES if tta or keep_views else VIEW_NAMES[:1]
-    per_view, features = [[] for _ in names], []
+    per_view, features, dx = [[] for _ in names], [], []
     with tqdm(total=len(table), desc=f'{model.path.name}', unit='image', leave=False, disable=None if progress else True) as bar:   # a bar on a terminal only
         for batch in decode_batches(table.path.astype(str), model.read, batch_size):
             images = np.stack(batch)
             for i, name in enumerate(names):
-                out, feats = model.runner.run(VIEWS[name](images))
+                out, feats, heads = model.runner.run(VIEWS[name](images))
                 per_view[i].append(out)
-                if i == 0: features.append(feats)
+                if i == 0: features.append(feats); dx.append(heads)
             bar.update(len(batch))
     views = np.stack([np.concatenate(v) for v in per_view]) if len(table) else np.zeros((len(names), 0, model.runner.n_outputs), np.float32)
     feats = np.concatenate(features) if len(table) and model.has_features else None
-    result = TableOutputs(views.mean(0) if tta else views[0], feats, views if keep_views else None)
+    dx = np.concatenate(dx) if len(table) and model.has_dx else None
+    result = TableOutputs(views.mean(0) if tta else views[0], feats, views if keep_views else None, dx)
     if cache is not None:
-        atomic_write(cache, lambda tmp: np.savez(tmp, outputs=result.outputs, features=feats if feats is not None else np.zeros(0)))
+        none = np.zeros(0)
+        atomic_write(cache, lambda tmp: np.savez(tmp, outputs=result.outputs, features=none if feats is None else feats, dx=none if dx is None else dx))
     return result
 
 # %% ../nbs/10_inference.ipynb #b151b1c9

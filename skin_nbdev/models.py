@@ -429,8 +429,8 @@ def architecture_card(backbone:str,                 # registry name
 
 # %% ../nbs/05_models.ipynb #ad9e6669
 def with_features(model:keras.Model)->keras.Model:
-    """The model with its pooled backbone features (the `pool` layer) as a second output; as it is
-    when it has no `pool` layer."""
+    """The model with its pooled backbone features (the `pool` layer) as its second output (any other
+    outputs, such as a 7-class head, after it); as it is when it has no `pool` layer."""
     try: pool = model.get_layer('pool').output
     except ValueError: return model
-    return keras.Model(model.input, [model.outputs[0], pool], name=f'{model.name}_with_features')
+    return keras.Model(model.input, [model.outputs[0], pool, *model.outputs[1:]], name=f'{model.name}_with_features')

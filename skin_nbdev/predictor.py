@@ -151,7 +151,8 @@ class Predictor:
         self.backbone = backbone.get('name') if isinstance(backbone, dict) else backbone
         self.adjuster = load_adjuster(self.model_path, self.card) if self.task == 'binary' else None   # age, sex, site
         self.ood = model_ood(self.model)                       # None without a detector (or without features)
-        self.dx = load_dx_model(dx_model, self.model) if self.task == 'binary' else None
+        own_head = self.model.has_dx and isinstance(dx_model, str) and dx_model == 'auto'   # a 7-class head of its own: no second network
+        self.dx = load_dx_model(dx_model, self.model) if self.task == 'binary' and not own_head else None
         forward(self.model, np.zeros((1, *self.input_size, 3), np.uint8))   # compiled (Keras) or allocated now, not at the first upload
 
     @property
@@ -169,7 +170,7 @@ class Predictor:
         return (f"Predictor({self.model_path.name} (model {self.model.sha}): {self.format}, {self.task}, {self.backbone}, {h}x{w}, "
                 f"threshold {self.threshold:.3f}, T {self.temperature:.2f}, tiers {self.tiers}, TTA {describe_tta(self.tta, self.tta_band)}, "
                 f"OOD check {'on' if self.ood is not None else 'off'}, metadata {'used when given' if self.adjuster else 'not used'}, "
-                f"top_dx {'from ' + self.dx.path.name if self.dx else ('its own' if self.task == 'multiclass' else 'none')})")
+                f"top_dx {'from ' + self.dx.path.name if self.dx else ('its own' if self.task == 'multiclass' or self.model.has_dx else 'none')})")
 
 # %% ../nbs/18_predictor.ipynb #d1b6b5a6
 @patch
@@ -203,6 +204,14 @@ def diagnoses(self:Predictor, images:np.ndarray, # (n, H, W, 3) decoded images a
     if self.dx is None: return [''] * len(images)
     names = self.dx.card.get('class_names') or DX_CLASSES
     return [names[i] for i in class_probabilities(forward(self.dx, images)[0], self.dx.card).argmax(1)]
+
+@patch
+def head_diagnoses(self:Predictor, dx:np.ndarray, # (n, 7) probabilities of the model's own 7-class head
+                  )->list[str]:                   # the most likely diagnosis of each
+    "The most likely diagnosis from the network's own 7-class head (its card's `dx_head` class shifts applied)."
+    head = self.card.get('dx_head') or {}
+    names = head.get('class_names') or DX_CLASSES
+    return [names[i] for i in class_probabilities(dx, head).argmax(1)]
 
 # %% ../nbs/18_predictor.ipynb #7b3a955f
 PREDICTION_COLUMNS: tuple[str, ...] = ('file', 'prob_malignant', 'verdict', 'risk_tier', 'top_dx', 'truth', 'correct',
@@ -298,11 +307,12 @@ def predict(self:Predictor, items:Iterable,          # paths and/or (name, bytes
         ok = [i for i, d in enumerate(decoded) if not d['error']]
         images = [decoded[i]['image'] for i in ok]
         batch = np.stack(images) if images else None
-        outputs, pooled = forward(self.model, batch, tta=self.tta and self.tta_band is None) if images else (None, None)
+        outputs, pooled, dx = forward(self.model, batch, tta=self.tta and self.tta_band is None) if images else (None, None, None)
         given = None if patient is None else patient.iloc[[start + i for i in ok]].reset_index(drop=True)
         if images and self.tta_band is not None: outputs = selective_tta(self.model, batch, outputs, self.tta_band, self.adjusted_rows(given))
         probs, top_dx = self.scores(outputs) if images else (np.zeros(0), [])
         if self.dx is not None and images: top_dx = self.diagnoses(batch)
+        elif dx is not None: top_dx = self.head_diagnoses(dx)      # the same pass: one network for both
         ood_scores = self.ood_scores(pooled) if self.ood is not None and images else None
         rows += self.rows(decoded, probs, top_dx, lookup, ood_scores, given)
         if progress: progress(len(rows), len(items))

@@ -29,7 +29,7 @@ tf, keras = tensorflow(), _keras()
 __all__ = ['tf', 'keras', 'PROTOCOLS', 'MONITOR_METRICS', 'MONITORS', 'RECIPES', 'TINY_CONFIG', 'TrainConfig', 'check_config',
            'BalancedAccuracy', 'compile_model', 'feature_extractor', 'head_model', 'copy_head', 'cache_features',
            'read_state', 'RunCheckpoint', 'run_stage1', 'run_stage2', 'ema_swap', 'stage2_learning_rate',
-           'encode_labels_tf', 'run_card', 'prepare_run', 'validation_split', 'train', 'plot_history',
+           'encode_labels_tf', 'run_card', 'prepare_run', 'training_rows', 'validation_split', 'train', 'plot_history',
            'distribution_strategy', 'training_targets', 'tiny_run']
 
 # %% ../nbs/07_train.ipynb #b3cfa182
@@ -378,9 +378,17 @@ def prepare_run(run_dir:str|Path, config:TrainConfig|None, data:str|Path|None, r
     save_split(table, run_dir/'split.csv')
     return config, load_split(run_dir/'split.csv', data, check=config.protocol == 'lesion')
 
+def training_rows(config:TrainConfig, table:pd.DataFrame)->tuple[pd.DataFrame, dict|None, pd.DataFrame, pd.DataFrame]:
+    """The rows a run trains on (each extra source's `train` rows `extra_weight` times), their class
+    weights, the validation rows, and the extra sources' rows."""
+    extra = extra_training_rows(config.extra, config.task, set(table.image_id[table.split != 'train']), config.extra_val, config.split_seed)
+    extra_train = extra[extra.split == 'train']     # the held-out `val` rows of extra sources are never trained on
+    rows, weights = balance_training(pd.concat([table] + [extra_train]*int(config.extra_weight), ignore_index=True) if len(extra) else table,
+                                     config.balancing, label_column(config.task), config.seed)
+    return rows, weights, table[table.split == validation_split(config)], extra
+
 def validation_split(config:TrainConfig)->str:
-    """The split that selects epochs: 'val', or 'test' under the seed's protocol (which had no
-    other)."""
+    "The split that selects epochs: 'val', or 'test' under the seed's protocol (which had no other)."
     return 'val' if config.protocol == 'lesion' else 'test'
 
 # %% ../nbs/07_train.ipynb #b475de5a
@@ -401,13 +409,9 @@ def train(run_dir:str|Path,                 # folder for checkpoints, history, p
         print(f"training on {strategy.num_replicas_in_sync} devices (MirroredStrategy): each takes 1/{strategy.num_replicas_in_sync} of a batch of {config.batch_size}")
     state = read_state(run_dir)
     if state['finished'] and (run_dir/'model.keras').exists(): return pd.DataFrame(state['history'])  # keep its evaluated card
-    extra = extra_training_rows(config.extra, config.task, set(table.image_id[table.split != 'train']), config.extra_val, config.split_seed)
+    train_rows, weights, val_rows, extra = training_rows(config, table)
     if len(extra) and verbose: print(f"extra training rows: {(extra.split == 'train').sum()} ({int(extra.label[extra.split == 'train'].sum())} malignant) "
                                  f"from {len(config.extra)} CSV(s), each used {config.extra_weight}x; {(extra.split == 'val').sum()} held out for validation")
-    extra_train = extra[extra.split == 'train']     # the held-out `val` rows of extra sources are never trained on
-    train_rows, weights = balance_training(pd.concat([table] + [extra_train]*int(config.extra_weight), ignore_index=True) if len(extra) else table,
-                                           config.balancing, label_column(config.task), config.seed)
-    val_rows = table[table.split == validation_split(config)]
     if not state['stage1_done']:
         with strategy.scope():
             model = build_classifier(config.backbone, config.task, config.head, weights=config.weights, input_size=config.size,

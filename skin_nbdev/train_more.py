@@ -8,15 +8,23 @@ import json, shutil
 from dataclasses import asdict
 from pathlib import Path
 
-from .runtime import keras as _keras
-from .files import atomic_write, write_json
-from .models import build_classifier
-from .train import TrainConfig, copy_head, read_state
+import time
+import numpy as np, pandas as pd
+from sklearn.metrics import balanced_accuracy_score, roc_auc_score
 
-keras = _keras()
+from .runtime import keras as _keras, tensorflow
+from .files import atomic_write, write_json
+from .data import DX_CLASSES, load_split
+from .augment import augmentation_layers, make_dataset
+from .models import architecture_card, build_classifier
+from .bundle import load_keras, save_model
+from .train import TrainConfig, copy_head, read_state, run_card, training_rows, training_targets
+
+tf, keras = tensorflow(), _keras()
 
 # %% auto #0
-__all__ = ['keras', 'STAGE1_FIELDS', 'fork_stage1']
+__all__ = ['tf', 'keras', 'STAGE1_FIELDS', 'fork_stage1', 'split_at', 'head_of', 'cache_activations', 'CachedViews',
+           'class_balanced', 'top_heads', 'with_dx_head', 'start_dx_head', 'KeepBest', 'top_rows', 'fine_tune_top']
 
 # %% ../nbs/07b_train_more.ipynb #4268864e
 STAGE1_FIELDS: tuple[str, ...] = ('task', 'backbone', 'input_size', 'head', 'weights', 'balancing', 'augment', 'augmentation',
@@ -50,3 +58,205 @@ def fork_stage1(source:str|Path,     # a run folder whose stage 1 is finished
     atomic_write(run_dir/'best.keras', copy_head(head, model).save)
     write_json(run_dir/'state.json', dict(epoch=len(stage1), stage=2, stage1_done=True, best_score=best[f'val_{config.selection_metric}'],
                                           best_epoch=best['epoch'], wait=0, history=stage1, finished=False, checkpoint=''))
+
+# %% ../nbs/07b_train_more.ipynb #cb063a2f
+def split_at(model:keras.Model, # a classifier from `build_classifier` (or trained from one)
+             cut:str,           # the backbone layer whose output is cached, e.g. 'block7_add'
+            )->tuple[keras.Model, keras.Model]: # (bottom: pictures -> activations, top: activations -> pooled features)
+    "The classifier as two models sharing its layers: the bottom up to backbone layer `cut`, and the top from there to `pool`."
+    backbone = model.get_layer('backbone')
+    tensor = backbone.get_layer(cut).output
+    image = keras.Input(model.input_shape[1:], name='image')
+    x = image
+    for layer in model.layers[1:model.layers.index(backbone)]: x = layer(x)   # normalization (and colour constancy)
+    bottom = keras.Model(image, keras.Model(backbone.input, tensor, name='bottom_backbone')(x), name='bottom')
+    activations = keras.Input(tensor.shape[1:], name='activations')
+    top_backbone = keras.Model(tensor, backbone.output, name='top_backbone')
+    return bottom, keras.Model(activations, model.get_layer('pool')(top_backbone(activations)), name='top')
+
+def head_of(model:keras.Model)->list[keras.layers.Layer]:
+    "The classifier's layers after `pool`, in order: its head."
+    return model.layers[model.layers.index(model.get_layer('pool')) + 1:]
+
+# %% ../nbs/07b_train_more.ipynb #0a30d3e1
+def cache_activations(bottom:keras.Model,  # from `split_at`
+                      table:pd.DataFrame,  # rows with `path`
+                      config:TrainConfig,  # input size, CLAHE and augmentation, as the run was trained
+                      views:int=3,         # augmented views per picture, besides the plain one
+                      path:str|Path|None=None, # .npy cache; reused when it holds these rows and views
+                      seed:int=0,          # of the augmentation draws
+                      verbose:int=1,       # a progress bar per view
+                     )->np.ndarray:        # (1 + views, len(table), h, w, c) float16
+    "The bottom's activations for the plain view and `views` augmented views of every row."
+    shape = (1 + views, len(table), *bottom.output_shape[1:])
+    if path is not None and Path(path).exists() and np.load(path, mmap_mode='r').shape == shape: return np.load(path)
+    h, w = config.size
+    images = make_dataset(table, size=(w, h), batch_size=config.batch_size, training=False, clahe=config.clahe, label_col=None, cache=False)
+    augment = augmentation_layers(seed=seed, recipe=config.augmentation, strength=config.augment_strength)
+    encode = tf.function(lambda x: bottom(x, training=False))
+    out = np.empty(shape, np.float16)
+    for view in range(1 + views):
+        if verbose: print(f"caching {'the plain view' if view == 0 else f'augmented view {view} of {views}'} of {len(table)} pictures")
+        bar, done = keras.utils.Progbar(len(table), verbose=verbose), 0
+        for x in images:
+            batch = encode(augment(x, training=True) if view else x).numpy()
+            out[view, done:done + len(batch)] = batch; done += len(batch); bar.update(done)
+    if path is not None: atomic_write(path, lambda tmp: np.save(tmp, out))
+    return out
+
+# %% ../nbs/07b_train_more.ipynb #8141690a
+class CachedViews(keras.utils.PyDataset):
+    "Batches of cached activations, one random view per row per epoch, with each head's targets and row weights."
+    def __init__(self, activations:np.ndarray,   # (views, n, ...) from `cache_activations`
+                 targets:dict[str, np.ndarray],  # head name -> (n, k) targets
+                 weights:dict[str, np.ndarray],  # head name -> (n,) row weights
+                 batch_size:int=32, seed:int=0, **kwargs):
+        super().__init__(**kwargs)
+        self.activations, self.targets, self.weights, self.batch_size = activations, targets, weights, batch_size
+        self.rng = np.random.default_rng(seed)
+        self.on_epoch_end()
+
+    def __len__(self)->int: return -(-self.activations.shape[1] // self.batch_size)
+
+    def on_epoch_end(self):
+        n = self.activations.shape[1]
+        self.order, self.view = self.rng.permutation(n), self.rng.integers(0, len(self.activations), n)
+
+    def __getitem__(self, i:int):
+        rows = np.sort(self.order[i * self.batch_size:(i + 1) * self.batch_size])
+        return (self.activations[self.view[rows], rows].astype('float32'),
+                {k: v[rows] for k, v in self.targets.items()}, {k: v[rows] for k, v in self.weights.items()})
+
+# %% ../nbs/07b_train_more.ipynb #2635650f
+def class_balanced(dx_idx:np.ndarray,     # class index per row; -1: no HAM dx code
+                   row_weight:np.ndarray, # each row's weight (how often it counts)
+                  )->np.ndarray:          # (n,) float32 weights; 0 where there is no class
+    "Row weights times $n / (7 n_k)$ of each row's class $k$, counted with the row weights."
+    named = dx_idx >= 0
+    counts = np.bincount(dx_idx[named], weights=row_weight[named], minlength=len(DX_CLASSES))
+    per_class = counts.sum() / (len(DX_CLASSES) * np.maximum(counts, 1e-9))
+    return np.where(named, row_weight * per_class[np.clip(dx_idx, 0, None)], 0.0).astype('float32')
+
+def top_heads(model:keras.Model, # the classifier being fine-tuned
+              top:keras.Model,   # its top, from `split_at`
+              dx_head:bool,      # add a new 7-class softmax head `dx` on the same pooled features
+              dropout:float=0.2, # before `dx`
+             )->keras.Model:     # activations -> {'prob': ..., 'dx': ...}
+    "What trains on cached activations: the top, the classifier's own head and, with `dx_head`, a 7-class head."
+    features = y = top.output
+    for layer in head_of(model): y = layer(y)
+    outputs = {'prob': y}
+    if dx_head: outputs['dx'] = keras.layers.Dense(len(DX_CLASSES), activation='softmax', name='dx')(keras.layers.Dropout(dropout, name='dx_drop')(features))
+    return keras.Model(top.input, outputs, name='top_heads')
+
+def with_dx_head(model:keras.Model, heads:keras.Model)->keras.Model:
+    "Pictures -> [P(malignant), 7 class probabilities]: `model` with the `dx` head of `heads` on its pooled features."
+    dx = heads.get_layer('dx')(heads.get_layer('dx_drop')(model.get_layer('pool').output))
+    return keras.Model(model.inputs[0], [model.outputs[0], dx], name=f'{model.name}_dx')
+
+# %% ../nbs/07b_train_more.ipynb #f552090d
+def start_dx_head(heads:keras.Model,      # from `top_heads(..., dx_head=True)`
+                  features:np.ndarray,    # pooled features of the training rows' plain view
+                  dx_idx:np.ndarray,      # their class index; -1: none
+                  row_weight:np.ndarray,  # how often each row counts
+                 )->None:
+    "Set the `dx` head to a class-balanced multinomial logistic regression fitted on `features`."
+    from sklearn.linear_model import LogisticRegression
+    named = dx_idx >= 0
+    probe = LogisticRegression(class_weight='balanced', max_iter=2000).fit(features[named], dx_idx[named], sample_weight=row_weight[named])
+    coef, intercept = probe.coef_, probe.intercept_
+    if len(probe.classes_) == 2: coef, intercept = np.vstack([-coef, coef]) / 2, np.r_[-intercept, intercept] / 2   # softmax of +-z/2 = sigmoid(z)
+    kernel, bias = np.zeros((features.shape[1], len(DX_CLASSES)), 'float32'), np.full(len(DX_CLASSES), -10.0, 'float32')  # unseen classes: near 0
+    kernel[:, probe.classes_], bias[probe.classes_] = coef.T, intercept
+    heads.get_layer('dx').set_weights([kernel, bias])
+
+# %% ../nbs/07b_train_more.ipynb #09332a6b
+class KeepBest(keras.callbacks.Callback):
+    "After each epoch: the validation figures and minutes, a history row, and the weights of the best epoch so far."
+    def __init__(self, activations:np.ndarray, # validation rows' activations, plain view, float32
+                 label:np.ndarray,             # their binary labels
+                 dx_idx:np.ndarray,            # their class index (-1: none)
+                 auc_margin:float):            # with a `dx` head: how far below the start an epoch's AUC may fall
+        super().__init__()
+        self.activations, self.label, self.dx_idx, self.auc_margin = activations, label, dx_idx, auc_margin
+
+    def figures(self)->dict:
+        out = self.model.predict(self.activations, batch_size=64, verbose=0)
+        found = {'val_auc': roc_auc_score(self.label, out['prob'][:, 0])}
+        named = self.dx_idx >= 0
+        if 'dx' in out: found['val_balanced_accuracy'] = balanced_accuracy_score(self.dx_idx[named], out['dx'][named].argmax(1))
+        return found
+
+    def score(self, row:dict)->float:
+        if 'val_balanced_accuracy' not in row: return row['val_auc']
+        return row['val_balanced_accuracy'] if row['val_auc'] >= self.history[0]['val_auc'] - self.auc_margin else -np.inf
+
+    def on_train_begin(self, logs=None):
+        self.history = [dict(epoch=0, minutes=0.0, **self.figures())]
+        self.best = dict(epoch=0, weights=self.model.get_weights())
+
+    def on_epoch_begin(self, epoch, logs=None): self.started = time.time()
+
+    def on_epoch_end(self, epoch, logs=None):
+        row = dict(epoch=epoch + 1, minutes=(time.time() - self.started) / 60, loss=logs['loss'], **self.figures())
+        self.history.append(row)
+        if self.score(row) > self.score(self.history[self.best['epoch']]): self.best = dict(epoch=epoch + 1, weights=self.model.get_weights())
+
+# %% ../nbs/07b_train_more.ipynb #b6504c49
+def top_rows(config:TrainConfig, table:pd.DataFrame)->tuple[pd.DataFrame, np.ndarray, np.ndarray, pd.DataFrame, pd.DataFrame]:
+    """The run's training rows once each with their binary targets and weights (a row repeated by `extra_weight`
+    counts that many times), its validation rows and its extra rows; `dx_idx` on both."""
+    rows, weights, val, extra = training_rows(config, table)
+    repeats = rows.image_id.value_counts()
+    rows = rows.drop_duplicates('image_id').reset_index(drop=True)
+    targets, class_weight = training_targets(rows, config, weights)
+    dx_idx = lambda t: t.dx.map({d: i for i, d in enumerate(DX_CLASSES)}).fillna(-1).astype(int)
+    rows, val = rows.assign(dx_idx=dx_idx(rows)), val.assign(dx_idx=dx_idx(val)).reset_index(drop=True)
+    return rows, targets, class_weight * rows.image_id.map(repeats).to_numpy('float32'), val, extra
+
+# %% ../nbs/07b_train_more.ipynb #d230491e
+def fine_tune_top(source:str|Path,        # a finished binary run (its model.keras, config.json, split.csv)
+                  run_dir:str|Path,       # the new run's folder
+                  cut:str='block7_add',   # the last frozen backbone layer
+                  views:int=3,            # augmented views cached per training picture, besides the plain one
+                  epochs:int=6,
+                  lr:float=2e-4,          # peak learning rate: one warm-up epoch from a tenth of it, then cosine decay
+                  dx_head:bool=False,     # train a 7-class head beside the binary one
+                  auc_margin:float=0.009, # with `dx_head`: the most an epoch's val AUC may fall below the start's
+                  data:str|Path|None=None,# HAM10000 folder; found automatically when None
+                  verbose:int=1,          # progress bars (caching and epochs)
+                 )->pd.DataFrame:         # one row per epoch; epoch 0 is the source model
+    """Fine-tune the blocks after `cut` and the head(s) of run `source`'s model on cached activations,
+    keep the best epoch by `KeepBest`'s rule, and write the model with its card into `run_dir`."""
+    source, run_dir = Path(source), Path(run_dir)
+    config = TrainConfig.load(source/'config.json')
+    if config.task != 'binary': raise ValueError(f"{source}: a {config.task} run; fine_tune_top needs a binary one (it can add a 7-class head)")
+    if (run_dir/'model.keras').exists(): raise FileExistsError(f"{run_dir}: a model is already there; pick a new folder")
+    run_dir.mkdir(parents=True, exist_ok=True)
+    for name in ('config.json', 'split.csv'): shutil.copy2(source/name, run_dir/name)
+    rows, targets, row_weight, val, extra = top_rows(config, load_split(run_dir/'split.csv', data, check=config.protocol == 'lesion'))
+    model, source_card = load_keras(source/'model.keras')
+    bottom, top = split_at(model, cut)
+    train_acts = cache_activations(bottom, rows, config, views, run_dir/'activations_train.npy', config.seed, verbose)
+    val_acts = cache_activations(bottom, val, config, 0, run_dir/'activations_val.npy', verbose=verbose)[0].astype('float32')
+    heads = top_heads(model, top, dx_head)
+    if dx_head: start_dx_head(heads, top.predict(train_acts[0].astype('float32'), verbose=0), rows.dx_idx.to_numpy(), row_weight)
+    for layer in top.get_layer('top_backbone').layers: layer.trainable = not isinstance(layer, keras.layers.BatchNormalization)
+    steps = -(-len(rows) // config.batch_size)
+    heads.compile(keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(lr / 10, max(1, (epochs - 1) * steps), warmup_target=lr, warmup_steps=steps)),
+                  loss={'prob': keras.losses.BinaryCrossentropy(label_smoothing=config.label_smoothing),
+                        **({'dx': keras.losses.CategoricalCrossentropy()} if dx_head else {})})
+    y = {'prob': targets, **({'dx': keras.utils.to_categorical(rows.dx_idx.clip(0), len(DX_CLASSES))} if dx_head else {})}
+    w = {'prob': row_weight, **({'dx': class_balanced(rows.dx_idx.to_numpy(), row_weight)} if dx_head else {})}
+    keeper = KeepBest(val_acts, val.label.to_numpy(), val.dx_idx.to_numpy(), auc_margin)
+    heads.fit(CachedViews(train_acts, y, w, config.batch_size, config.seed), epochs=epochs, callbacks=[keeper], verbose=verbose)
+    heads.set_weights(keeper.best['weights'])     # the layers are the classifier's: it now holds the best epoch
+    history, best = pd.DataFrame(keeper.history), keeper.history[keeper.best['epoch']]
+    history.to_csv(run_dir/'history.csv', index=False)
+    card = {**architecture_card(config.backbone, 'binary', config.size), **run_card(config, extra), 'val_auc': best['val_auc'],
+            'selection_metric': 'balanced_accuracy' if dx_head else 'auc', 'best_epoch': best['epoch'],
+            'fine_tuned_top': dict(source_sha256=source_card['sha256'], cut=cut, views=views, epochs=epochs, lr=lr, auc_margin=auc_margin,
+                                   minutes_per_epoch=float(history.minutes[1:].mean()) if epochs else None)}
+    if dx_head: card['dx_head'] = dict(class_names=list(DX_CLASSES), val_balanced_accuracy=best['val_balanced_accuracy'], loss='class-balanced cross-entropy')
+    save_model(with_dx_head(model, heads) if dx_head else model, run_dir/'model.keras', card)
+    return history
