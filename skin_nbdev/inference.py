@@ -263,7 +263,7 @@ def table_outputs(model:LoadedModel|str|Path,   # a loaded model, or a model fil
     tta = bool(model.card.get('tta', False)) if tta is None else bool(tta)
     cache = _cache_file(model, table, tta or keep_views, cache_dir) if cache_dir is not None and not keep_views else None
     if cache is not None and cache.is_file():
-        with np.load(cache) as z: return TableOutputs(z['outputs'], z['features'] if z['features'].size else None, None, z['dx'] if z['dx'].size else None)
+        with np.load(cache) as z: return TableOutputs(z['outputs'], z['features'] if z['features'].size else None, None, z['dx'] if 'dx' in z and z['dx'].size else None)   # files from before 7-class heads have no `dx`
     names = VIEW_NAMES if tta or keep_views else VIEW_NAMES[:1]
     per_view, features, dx = [[] for _ in names], [], []
     with tqdm(total=len(table), desc=f'{model.path.name}', unit='image', leave=False, disable=None if progress else True) as bar:   # a bar on a terminal only
