@@ -4,7 +4,7 @@
 
 # %% ../nbs/20_cli.ipynb #906ca440
 from __future__ import annotations
-import argparse, dataclasses, sys
+import argparse, contextlib, dataclasses, io, sys, warnings
 from pathlib import Path
 
 import pandas as pd

@@ -11,7 +11,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .data import BINARY_CLASSES, DISCLAIMER, DX_CLASSES, DX_NAMES, DataError, count_leaks, read_label_csv
+from .data import BINARY_CLASSES, DISCLAIMER, DX_CLASSES, DX_NAMES, DataError, count_leaks, load_split, read_label_csv
 from .files import atomic_write, to_jsonable, write_text
 from .preprocess import check_images
 from .bundle import check_task, checked_card, find_source, model_split, update_card

@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_inference.ipynb #1672f847
 from __future__ import annotations
-import hashlib, os, warnings
+import hashlib, os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
