@@ -11,17 +11,15 @@ import numpy as np
 
 from skin_nbdev.runtime import keras as _keras
 from skin_nbdev.models import build_classifier, set_trainable
+from skin_nbdev.train_more import head_of, split_at
 
 keras = _keras()
 def top_model(full: keras.Model, cut: str) -> keras.Model:
-    "The layers of `full` after backbone layer `cut`, as a model fed that layer's output (the layers are shared)."
-    backbone = full.get_layer('backbone')
-    tensor = backbone.get_layer(cut).output
-    rest = keras.Model(tensor, backbone.output, name='top_backbone')
-    x = keras.Input(tensor.shape[1:], name=cut)
-    y = rest(x)
-    for layer in full.layers[full.layers.index(backbone) + 1:]: y = layer(y)   # pooling and the head
-    return keras.Model(x, y)
+    "The layers of `full` after backbone layer `cut` (pooling and head included), fed that layer's output (`split_at`)."
+    _, top = split_at(full, cut)
+    y = top.output
+    for layer in head_of(full): y = layer(y)
+    return keras.Model(top.input, y)
 
 def seconds_per_step(model: keras.Model, inputs: np.ndarray, labels: np.ndarray, steps: int = 8) -> float:
     "Mean wall time of a training step, after one step to build and trace."
