@@ -25,8 +25,8 @@ from .metadata import describe_metadata, has_metadata, load_adjuster, patient_ta
 
 # %% auto #0
 __all__ = ['MAX_BYTES', 'PREDICTION_COLUMNS', 'NO_VERDICT', 'IMAGE_EXTENSIONS', 'TruthLookup', 'truth_lookup', 'ground_truth',
-           'item_bytes', 'image_warnings', 'default_dx_model', 'load_dx_model', 'Predictor', 'synthetic_uploads',
-           'expand_paths', 'predict_paths', 'running_stats', 'rows_to_csv']
+           'item_bytes', 'image_warnings', 'default_dx_model', 'load_dx_model', 'Predictor', 'most_likely',
+           'synthetic_uploads', 'expand_paths', 'predict_paths', 'running_stats', 'rows_to_csv']
 
 # %% ../nbs/18_predictor.ipynb #2c83711b
 _WORD = r'(?<![a-z]){}(?![a-z])'  # a word of its own: no letter right before or after it
@@ -202,16 +202,14 @@ def diagnoses(self:Predictor, images:np.ndarray, # (n, H, W, 3) decoded images a
     """The `dx` model's most likely diagnosis of each image (one pass, its card's class shifts
     applied)."""
     if self.dx is None: return [''] * len(images)
-    names = self.dx.card.get('class_names') or DX_CLASSES
-    return [names[i] for i in class_probabilities(forward(self.dx, images)[0], self.dx.card).argmax(1)]
+    return most_likely(forward(self.dx, images)[0], self.dx.card)
 
-@patch
-def head_diagnoses(self:Predictor, dx:np.ndarray, # (n, 7) probabilities of the model's own 7-class head
-                  )->list[str]:                   # the most likely diagnosis of each
-    "The most likely diagnosis from the network's own 7-class head (its card's `dx_head` class shifts applied)."
-    head = self.card.get('dx_head') or {}
-    names = head.get('class_names') or DX_CLASSES
-    return [names[i] for i in class_probabilities(dx, head).argmax(1)]
+def most_likely(probs:np.ndarray, # (n, 7) raw 7-class outputs
+                card:dict,        # whose `class_names` and class shifts apply: a 7-class card, or a card's `dx_head`
+               )->list[str]:      # the most likely diagnosis of each
+    "The most likely diagnosis of each row after `card`'s class shifts."
+    names = card.get('class_names') or DX_CLASSES
+    return [names[i] for i in class_probabilities(probs, card).argmax(1)]
 
 # %% ../nbs/18_predictor.ipynb #7b3a955f
 PREDICTION_COLUMNS: tuple[str, ...] = ('file', 'prob_malignant', 'verdict', 'risk_tier', 'top_dx', 'truth', 'correct',
@@ -312,7 +310,7 @@ def predict(self:Predictor, items:Iterable,          # paths and/or (name, bytes
         if images and self.tta_band is not None: outputs = selective_tta(self.model, batch, outputs, self.tta_band, self.adjusted_rows(given))
         probs, top_dx = self.scores(outputs) if images else (np.zeros(0), [])
         if self.dx is not None and images: top_dx = self.diagnoses(batch)
-        elif dx is not None: top_dx = self.head_diagnoses(dx)      # the same pass: one network for both
+        elif dx is not None: top_dx = most_likely(dx, self.card.get('dx_head') or {})   # the same pass: one network for both
         ood_scores = self.ood_scores(pooled) if self.ood is not None and images else None
         rows += self.rows(decoded, probs, top_dx, lookup, ood_scores, given)
         if progress: progress(len(rows), len(items))

@@ -89,7 +89,8 @@ def cache_activations(bottom:keras.Model,  # from `split_at`
                      )->np.ndarray:        # (1 + views, len(table), h, w, c) float16
     "The bottom's activations for the plain view and `views` augmented views of every row."
     shape = (1 + views, len(table), *bottom.output_shape[1:])
-    if path is not None and Path(path).exists() and np.load(path, mmap_mode='r').shape == shape: return np.load(path)
+    cached = np.load(path, mmap_mode='r') if path is not None and Path(path).exists() else None
+    if cached is not None and cached.shape == shape: return np.asarray(cached)
     h, w = config.size
     images = make_dataset(table, size=(w, h), batch_size=config.batch_size, training=False, clahe=config.clahe, label_col=None, cache=False)
     augment = augmentation_layers(seed=seed, recipe=config.augmentation, strength=config.augment_strength)
@@ -205,14 +206,12 @@ class KeepBest(keras.callbacks.Callback):
 # %% ../nbs/07b_train_more.ipynb #b6504c49
 def top_rows(config:TrainConfig, table:pd.DataFrame)->tuple[pd.DataFrame, np.ndarray, np.ndarray, pd.DataFrame, pd.DataFrame]:
     """The run's training rows once each with their binary targets and weights (a row repeated by `extra_weight`
-    counts that many times), its validation rows and its extra rows; `dx_idx` on both."""
+    counts that many times), its validation rows and its extra rows (`dx_idx` from the data: -1 where no HAM code)."""
     rows, weights, val, extra = training_rows(config, table)
     repeats = rows.image_id.value_counts()
     rows = rows.drop_duplicates('image_id').reset_index(drop=True)
     targets, class_weight = training_targets(rows, config, weights)
-    dx_idx = lambda t: t.dx.map({d: i for i, d in enumerate(DX_CLASSES)}).fillna(-1).astype(int)
-    rows, val = rows.assign(dx_idx=dx_idx(rows)), val.assign(dx_idx=dx_idx(val)).reset_index(drop=True)
-    return rows, targets, class_weight * rows.image_id.map(repeats).to_numpy('float32'), val, extra
+    return rows, targets, class_weight * rows.image_id.map(repeats).to_numpy('float32'), val.reset_index(drop=True), extra
 
 # %% ../nbs/07b_train_more.ipynb #d230491e
 def fine_tune_top(source:str|Path,        # a finished binary run (its model.keras, config.json, split.csv)
